@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AssociationConfig(AppConfig):
+    name = "mustafid.association"
+    label = "association"

@@ -1,0 +1,78 @@
+import mimetypes
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .access import access_staff_tool
+from .models import Association, StaffTool
+
+# The process of the policy (ويتم التعامل مع المستفيد ... بالشكل التالي), step by step.
+# Texts live in the template so they are translated with the rest of the page.
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """200 when the app and its database answer; 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def policy(request):
+    """The association's published policy, generated from its configuration."""
+    association = Association.objects.current()
+    if association is None:
+        raise Http404
+    version = association.policy_in_force()
+    if version is None:
+        raise Http404
+    return render(
+        request,
+        "association/policy.html",
+        {
+            "policy": version,
+            "tools": StaffTool.objects.filter(association=association).current(),
+            "has_branch_channel": "branch_rep" in version.channels,
+        },
+    )
+
+
+@require_GET
+def logo(request):
+    association = Association.objects.current()
+    if association is None or not association.logo:
+        raise Http404
+    return FileResponse(association.logo.open("rb"), content_type=mimetypes.guess_type(association.logo.name)[0])
+
+
+@login_required
+@require_GET
+def staff_tools(request):
+    """The staff library: the current version of each tool, with its older versions."""
+    return render(
+        request,
+        "association/staff_tools.html",
+        {
+            "current": StaffTool.objects.current(),
+            "all_versions": StaffTool.objects.order_by("kind", "-published_on"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def staff_tool_file(request, pk):
+    tool = access_staff_tool(request.user, pk)
+    if not tool.file:
+        raise Http404
+    return FileResponse(tool.file.open("rb"), as_attachment=False, filename=tool.file.name.rsplit("/", 1)[-1])

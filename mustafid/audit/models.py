@@ -1,0 +1,78 @@
+"""The audit trail: who did or saw what, when, from which address.
+
+Rows are written explicitly by actions (writes) and by access helpers (reads of
+sensitive records), never by signals, so each row is a deliberate statement.
+Rows are never updated or deleted by the application.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EventType(models.IntegerChoices):
+    # 1xx: reads of sensitive records
+    BENEFICIARY_VIEWED = 101, _("عرض ملف مستفيد")
+    CASE_VIEWED = 102, _("عرض طلب دعم")
+    DOCUMENT_VIEWED = 103, _("عرض مستند")
+    DECLARATION_VIEWED = 104, _("عرض إقرار")
+    # 2xx: the registry
+    BENEFICIARY_CREATED = 201, _("تسجيل مستفيد")
+    BENEFICIARY_UPDATED = 202, _("تعديل بيانات مستفيد")
+    HOUSEHOLD_MEMBER_ADDED = 203, _("إضافة فرد أسرة")
+    HOUSEHOLD_MEMBER_REMOVED = 204, _("حذف فرد أسرة")
+    # 3xx: contacts over the channels
+    INTERACTION_LOGGED = 301, _("تسجيل تواصل")
+    # 4xx: the support request workflow
+    CASE_OPENED = 401, _("فتح طلب دعم")
+    DOCUMENT_UPLOADED = 402, _("رفع مستند")
+    DOCUMENT_VERIFIED = 403, _("التحقق من مستند")
+    DOCUMENT_REFUSED = 404, _("رفض مستند")
+    CASE_MARKED_INCOMPLETE = 405, _("طلب غير مكتمل")
+    DECLARATION_RECORDED = 406, _("تسجيل الإقرار")
+    CASE_SUBMITTED = 407, _("رفع الطلب للجنة البحث")
+    DECISION_RECORDED = 408, _("تسجيل قرار اللجنة")
+    BENEFICIARY_REGISTERED = 409, _("استكمال التسجيل")
+    SERVICE_DELIVERED = 410, _("تقديم خدمة")
+    CASE_CLOSED = 411, _("إغلاق الطلب")
+    # 5xx: social research
+    REFERRAL_CREATED = 501, _("إحالة إلى الباحث الاجتماعي")
+    REFERRAL_ANSWERED = 502, _("رد الباحث الاجتماعي")
+    # 8xx: settings
+    SETTINGS_CHANGED = 801, _("تعديل الإعدادات")
+    SETTINGS_DELETED = 802, _("حذف من الإعدادات")
+    # 9xx: sign-in
+    SIGNED_IN = 901, _("تسجيل الدخول")
+    SIGNED_OUT = 902, _("تسجيل الخروج")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(_("الوقت"), default=timezone.now, db_index=True)
+    # The actor row may be deactivated later; the label keeps who it was.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("المستخدم"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("اسم المستخدم"), max_length=150, blank=True)
+    event_type = models.PositiveSmallIntegerField(_("الحدث"), choices=EventType.choices, db_index=True)
+    # Generic target (model label + primary key) so the audit app imports nothing above it.
+    target_type = models.CharField(_("نوع السجل"), max_length=50, blank=True)
+    target_id = models.CharField(_("رقم السجل"), max_length=50, blank=True)
+    target_label = models.CharField(_("السجل"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("عنوان الجهاز"), null=True, blank=True)
+    # Old and new values of what changed, a note, or the reason given.
+    data = models.JSONField(_("التفاصيل"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("حدث تدقيق")
+        verbose_name_plural = _("سجل التدقيق")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_event_type_display()}"

@@ -1,0 +1,30 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from .models import AuditEvent, EventType
+
+
+@login_required
+@require_GET
+def audit_list(request):
+    """The audit trail for managers and auditors, filterable by event, person and record."""
+    if not request.user.may_read_audit:
+        raise PermissionDenied
+    events = AuditEvent.objects.select_related("actor")
+    event_type = request.GET.get("type", "")
+    if event_type.isdigit():
+        events = events.filter(event_type=int(event_type))
+    actor = request.GET.get("actor", "").strip()
+    if actor:
+        events = events.filter(actor_label=actor)
+    target = request.GET.get("target", "").strip()
+    if target:
+        kind, _, pk = target.partition(":")
+        events = events.filter(target_type=kind, target_id=pk) if pk else events.filter(target_type=kind)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/list.html", {
+        "page": page, "types": EventType.choices, "type": event_type, "actor": actor, "target": target,
+    })

@@ -1,0 +1,74 @@
+"""Writes to the registry: each one audited with the old and new values."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mustafid.audit.log import record
+from mustafid.audit.models import EventType
+from mustafid.lib.errors import ActionRefused
+
+from .models import Beneficiary, HouseholdMember
+
+TRACKED_FIELDS = [
+    "first_name", "father_name", "grandfather_name", "family_name", "national_id", "mobile", "birth_date",
+    "gender", "nationality", "region", "city", "branch", "category",
+]
+
+
+def _value(beneficiary, field):
+    value = getattr(beneficiary, field)
+    return str(value) if value is not None else None
+
+
+def create_beneficiary(*, by, contact=None, **fields):
+    """Add a beneficiary to the registry. The national ID is unique: a second record is refused.
+
+    `contact`: the not-yet-linked contact this registration follows; it joins the new record's timeline.
+    """
+    with transaction.atomic():
+        existing = Beneficiary.objects.filter(national_id=fields["national_id"]).first()
+        if existing is not None:
+            raise ActionRefused(_("رقم الهوية مسجل من قبل."))
+        beneficiary = Beneficiary(created_by=by, **fields)
+        beneficiary.full_clean(exclude=["created_by"])
+        beneficiary.save()
+        if contact is not None:
+            contact.beneficiary = beneficiary
+            contact.save(update_fields=["beneficiary"])
+        record(EventType.BENEFICIARY_CREATED, actor=by, target=beneficiary,
+               data={"new": {f: _value(beneficiary, f) for f in TRACKED_FIELDS},
+                     "from_contact": contact.pk if contact is not None else None})
+    return beneficiary
+
+
+def update_beneficiary(beneficiary, *, by, **changes):
+    """Change a beneficiary's data; the audit row keeps what it was and what it became."""
+    with transaction.atomic():
+        beneficiary = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+        old = {f: _value(beneficiary, f) for f in TRACKED_FIELDS}
+        for field, value in changes.items():
+            setattr(beneficiary, field, value)
+        new = {f: _value(beneficiary, f) for f in TRACKED_FIELDS}
+        changed = {f: {"old": old[f], "new": new[f]} for f in TRACKED_FIELDS if old[f] != new[f]}
+        if not changed:
+            return beneficiary
+        beneficiary.full_clean(exclude=["created_by"])
+        beneficiary.save()
+        record(EventType.BENEFICIARY_UPDATED, actor=by, target=beneficiary, data={"changed": changed})
+    return beneficiary
+
+
+def add_household_member(beneficiary, *, by, **fields):
+    with transaction.atomic():
+        member = HouseholdMember.objects.create(beneficiary=beneficiary, **fields)
+        record(EventType.HOUSEHOLD_MEMBER_ADDED, actor=by, target=beneficiary,
+               data={"member": member.pk, "name": member.name, "relation": member.relation})
+    return member
+
+
+def remove_household_member(member, *, by):
+    with transaction.atomic():
+        beneficiary = member.beneficiary
+        record(EventType.HOUSEHOLD_MEMBER_REMOVED, actor=by, target=beneficiary,
+               data={"member": member.pk, "name": member.name, "relation": member.relation})
+        member.delete()

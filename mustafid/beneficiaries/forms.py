@@ -1,0 +1,71 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mustafid.association.models import Branch, Region
+from mustafid.lib import arabic
+from mustafid.lib.forms import DualDateField, NationalIdField, SaudiMobileField
+
+from .models import Beneficiary, Category, Gender, HouseholdMember
+
+SAUDI = {arabic.normalize(word) for word in ("سعودي", "سعودية", "السعودية", "saudi", "saudi arabian")}
+
+
+class BeneficiaryForm(forms.ModelForm):
+    national_id = NationalIdField(label=_("رقم الهوية الوطنية / الإقامة"))
+    mobile = SaudiMobileField(label=_("رقم الجوال"))
+    birth_date = DualDateField(label=_("تاريخ الميلاد"), max_today=True)
+    gender = forms.ChoiceField(label=_("الجنس"), choices=Gender.choices, widget=forms.RadioSelect)
+
+    class Meta:
+        model = Beneficiary
+        fields = [
+            "first_name", "father_name", "grandfather_name", "family_name", "national_id", "mobile", "birth_date",
+            "gender", "nationality", "region", "city", "branch", "category",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duplicate = None
+        self.user = user
+        self.fields["region"].queryset = Region.objects.all()
+        self.fields["category"].queryset = Category.objects.filter(active=True)
+        self.fields["branch"].queryset = Branch.objects.all()
+        if user.limited_to_branch:
+            # A branch representative registers beneficiaries of their own branch only.
+            self.fields["branch"].queryset = Branch.objects.filter(pk=user.branch_id)
+            self.fields["branch"].initial = user.branch_id
+            self.fields["branch"].disabled = True
+        elif not self.instance.pk:
+            self.fields["branch"].initial = Branch.objects.filter(is_head_office=True).values_list("pk", flat=True).first()
+        for name in ("first_name", "father_name", "grandfather_name", "family_name"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+        self.fields["nationality"].widget.attrs["list"] = "nationalities"
+
+    def clean_national_id(self):
+        national_id = self.cleaned_data["national_id"]
+        existing = Beneficiary.objects.filter(national_id=national_id).exclude(pk=self.instance.pk).first()
+        if existing is not None:
+            # The link is shown only to those who may see the existing record.
+            self.duplicate = existing if Beneficiary.objects.visible_to(self.user).filter(pk=existing.pk).exists() else False
+            raise forms.ValidationError(_("رقم الهوية مسجل من قبل لمستفيد آخر."), code="duplicate")
+        return national_id
+
+    def clean(self):
+        data = super().clean()
+        national_id, nationality = data.get("national_id"), data.get("nationality")
+        if national_id and nationality:
+            is_saudi = arabic.normalize(nationality) in SAUDI
+            if national_id.startswith("1") and not is_saudi:
+                self.add_error("nationality", _("رقم الهوية الوطنية (يبدأ بـ 1) لمواطن سعودي؛ صحح الجنسية أو الرقم."))
+            if national_id.startswith("2") and is_saudi:
+                self.add_error("nationality", _("رقم الإقامة (يبدأ بـ 2) لغير السعودي؛ صحح الجنسية أو الرقم."))
+        return data
+
+
+class HouseholdMemberForm(forms.ModelForm):
+    birth_date = DualDateField(label=_("تاريخ الميلاد"), required=False, max_today=True)
+    national_id = NationalIdField(label=_("رقم الهوية / الإقامة"), required=False)
+
+    class Meta:
+        model = HouseholdMember
+        fields = ["name", "relation", "birth_date", "national_id"]

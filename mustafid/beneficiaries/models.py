@@ -1,0 +1,176 @@
+"""The beneficiary registry.
+
+Beneficiaries of these associations are vulnerable (addiction recovery, mental
+health, prisoners' families): every read goes through `access_beneficiary`,
+which writes an audit row, and volunteers see names and masked numbers only.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mustafid.association.models import Branch, Region, bilingual
+from mustafid.lib import arabic, saudi
+
+
+class Category(models.Model):
+    """The association's beneficiary groups (الفئات المستفيدة), configured per association."""
+
+    name_ar = models.CharField(_("الفئة"), max_length=100)
+    name_en = models.CharField(_("الفئة بالإنجليزية"), max_length=100, blank=True)
+    active = models.BooleanField(_("مفعلة"), default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("فئة المستفيدين")
+        verbose_name_plural = _("فئات المستفيدين")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return bilingual(self, "name")
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("ذكر")
+    FEMALE = "female", _("أنثى")
+
+
+class BeneficiaryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """What a staff member may know exists. The one rule behind lists and `access_beneficiary`."""
+        if user.reads_everything or user.is_officer or user.is_volunteer:
+            return self
+        if user.limited_to_branch:
+            return self.filter(branch_id=user.branch_id) if user.branch_id else self.none()
+        if user.is_researcher:
+            return self.filter(referrals__researcher=user).distinct()
+        if user.is_committee_member:
+            return self.filter(cases__submitted_at__isnull=False).distinct()
+        return self.none()
+
+    def search(self, query):
+        """Find by national ID, mobile in any format, or name after Arabic normalisation."""
+        query = (query or "").strip()
+        if not query:
+            return self
+        digits = arabic.to_ascii_digits(query).replace(" ", "").replace("-", "")
+        if digits.lstrip("+").isdigit():
+            try:
+                mobile = saudi.clean_mobile(digits)
+            except Exception:
+                mobile = None
+            condition = Q(national_id__startswith=digits)
+            if mobile:
+                condition |= Q(mobile=mobile)
+            return self.filter(condition)
+        tokens = arabic.name_tokens(query)
+        result = self
+        for token in tokens:
+            result = result.filter(name_key__contains=token)
+        return result
+
+
+class Beneficiary(models.Model):
+    first_name = models.CharField(_("الاسم الأول"), max_length=40)
+    father_name = models.CharField(_("اسم الأب"), max_length=40)
+    grandfather_name = models.CharField(_("اسم الجد"), max_length=40)
+    family_name = models.CharField(_("اسم العائلة"), max_length=40)
+    # The four parts after Arabic normalisation: what name search compares against.
+    name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    national_id = models.CharField(_("رقم الهوية الوطنية / الإقامة"), max_length=10, unique=True)
+    mobile = models.CharField(_("رقم الجوال"), max_length=16, db_index=True)
+    birth_date = models.DateField(_("تاريخ الميلاد"))
+    gender = models.CharField(_("الجنس"), max_length=6, choices=Gender.choices)
+    nationality = models.CharField(_("الجنسية"), max_length=40, default="سعودي")
+    region = models.ForeignKey(Region, verbose_name=_("المنطقة"), on_delete=models.PROTECT)
+    city = models.CharField(_("المدينة"), max_length=60)
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("المكتب الفرعي"), on_delete=models.PROTECT, related_name="beneficiaries"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("الفئة"), on_delete=models.PROTECT, related_name="beneficiaries"
+    )
+    # Set by the `register_beneficiary` action once the committee approves a request.
+    registration_number = models.CharField(_("رقم التسجيل"), max_length=20, blank=True)
+    registered_at = models.DateTimeField(_("تاريخ التسجيل"), null=True, blank=True)
+    created_at = models.DateTimeField(_("تاريخ الإضافة"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("أضافه")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BeneficiaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("مستفيد")
+        verbose_name_plural = _("المستفيدون")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.name_key = arabic.search_key(self.first_name, self.father_name, self.grandfather_name, self.family_name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("beneficiaries:detail", args=[self.pk])
+
+    @property
+    def full_name(self):
+        return " ".join(p for p in (self.first_name, self.father_name, self.grandfather_name, self.family_name) if p)
+
+    @property
+    def id_kind_label(self):
+        return _("هوية وطنية") if saudi.national_id_kind(self.national_id) == "citizen" else _("إقامة")
+
+    @property
+    def is_registered(self):
+        return self.registered_at is not None
+
+    def fingerprint_data(self):
+        """The data the applicant's declaration vouches for (see cases.Declaration)."""
+        return {
+            "name": [self.first_name, self.father_name, self.grandfather_name, self.family_name],
+            "national_id": self.national_id,
+            "mobile": self.mobile,
+            "birth_date": self.birth_date.isoformat(),
+            "gender": self.gender,
+            "nationality": self.nationality,
+            "region": self.region.code,
+            "city": self.city,
+            "category": self.category_id,
+            "household": [m.fingerprint_data() for m in self.household.order_by("pk")],
+        }
+
+
+class HouseholdMember(models.Model):
+    class Relation(models.TextChoices):
+        SPOUSE = "spouse", _("زوج / زوجة")
+        SON = "son", _("ابن")
+        DAUGHTER = "daughter", _("ابنة")
+        FATHER = "father", _("أب")
+        MOTHER = "mother", _("أم")
+        BROTHER = "brother", _("أخ")
+        SISTER = "sister", _("أخت")
+        OTHER = "other", _("أخرى")
+
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="household")
+    name = models.CharField(_("الاسم"), max_length=120)
+    relation = models.CharField(_("صلة القرابة"), max_length=10, choices=Relation.choices)
+    birth_date = models.DateField(_("تاريخ الميلاد"), null=True, blank=True)
+    national_id = models.CharField(_("رقم الهوية / الإقامة"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("فرد أسرة")
+        verbose_name_plural = _("أفراد الأسرة")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_relation_display()})"
+
+    def fingerprint_data(self):
+        return [self.name, self.relation, self.birth_date.isoformat() if self.birth_date else "", self.national_id]

@@ -1,0 +1,137 @@
+from itertools import chain
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from mustafid.lib.errors import ActionRefused
+
+from . import actions
+from .access import access_beneficiary
+from .forms import BeneficiaryForm, HouseholdMemberForm
+from .models import Beneficiary, HouseholdMember
+
+
+@login_required
+@require_GET
+def beneficiary_list(request):
+    """The registry with search by ID, mobile in any format, or name (Arabic-normalised)."""
+    query = request.GET.get("q", "").strip()
+    beneficiaries = (
+        Beneficiary.objects.visible_to(request.user).search(query).select_related("branch", "category", "region")
+    )
+    page = Paginator(beneficiaries, 25).get_page(request.GET.get("page"))
+    context = {"page": page, "query": query, "sensitive": request.user.sees_sensitive_data}
+    # One partial for the page and the search-as-you-type swap.
+    template = "beneficiaries/_rows.html" if request.htmx else "beneficiaries/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def beneficiary_new(request):
+    if not request.user.may_intake:
+        raise PermissionDenied
+    contact = _unlinked_contact(request)
+    initial = {}
+    if contact is not None:
+        parts = contact.contact_name.split()
+        if len(parts) > 4:
+            parts = parts[:3] + [" ".join(parts[3:])]
+        initial = dict(zip(["first_name", "father_name", "grandfather_name", "family_name"], parts))
+        initial["mobile"] = contact.contact_mobile
+    form = BeneficiaryForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            beneficiary = actions.create_beneficiary(by=request.user, contact=contact, **form.cleaned_data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("تم تسجيل المستفيد %(name)s.") % {"name": beneficiary.full_name})
+            return redirect(beneficiary)
+    return render(request, "beneficiaries/form.html", {"form": form, "contact": contact},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _unlinked_contact(request):
+    """The contact (?contact=ID) this registration follows, if the user logged it and it has no beneficiary yet."""
+    pk = request.GET.get("contact") or request.POST.get("contact")
+    if not pk or not str(pk).isdigit():
+        return None
+    # interactions sits above this app: reached by name, not imported.
+    Interaction = apps.get_model("interactions", "Interaction")
+    return Interaction.objects.visible_to(request.user).filter(pk=pk, beneficiary__isnull=True).first()
+
+
+@login_required
+def beneficiary_edit(request, pk):
+    beneficiary = access_beneficiary(request.user, pk, write=True)
+    form = BeneficiaryForm(request.POST or None, instance=beneficiary, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        # Re-read: the form's instance was already modified by validation.
+        current = Beneficiary.objects.get(pk=beneficiary.pk)
+        actions.update_beneficiary(current, by=request.user, **changes)
+        messages.success(request, _("تم حفظ التعديلات."))
+        return redirect(beneficiary)
+    return render(request, "beneficiaries/form.html", {"form": form, "beneficiary": beneficiary},
+                  status=400 if request.method == "POST" else 200)
+
+
+def timeline(beneficiary):
+    """One list of the beneficiary's contacts and of every event of their requests, newest first."""
+    # The apps above this one are reached through the ORM's reverse relations, not imports.
+    contacts = beneficiary.interactions.select_related("staff")
+    events = apps.get_model("cases", "CaseEvent").objects.filter(case__beneficiary=beneficiary).select_related(
+        "actor", "case"
+    )
+    rows = chain(
+        ({"kind": "contact", "at": c.occurred_at, "item": c} for c in contacts),
+        ({"kind": "event", "at": e.at, "item": e} for e in events),
+    )
+    return sorted(rows, key=lambda row: row["at"], reverse=True)
+
+
+def render_detail(request, beneficiary, *, household_form=None, status=200):
+    user = request.user
+    context = {"beneficiary": beneficiary, "sensitive": user.sees_sensitive_data}
+    if user.sees_sensitive_data:
+        context.update(
+            household=beneficiary.household.all(),
+            household_form=household_form or (HouseholdMemberForm() if user.may_intake else None),
+            cases=beneficiary.cases.visible_to(user).select_related("support_type"),
+            timeline=timeline(beneficiary),
+        )
+    return render(request, "beneficiaries/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def beneficiary_detail(request, pk):
+    return render_detail(request, access_beneficiary(request.user, pk))
+
+
+@login_required
+@require_POST
+def household_add(request, pk):
+    beneficiary = access_beneficiary(request.user, pk, write=True)
+    form = HouseholdMemberForm(request.POST)
+    if form.is_valid():
+        actions.add_household_member(beneficiary, by=request.user, **form.cleaned_data)
+        messages.success(request, _("تمت إضافة فرد الأسرة."))
+        return redirect(beneficiary)
+    return render_detail(request, beneficiary, household_form=form, status=400)
+
+
+@login_required
+@require_POST
+def household_remove(request, pk, member_pk):
+    beneficiary = access_beneficiary(request.user, pk, write=True)
+    member = get_object_or_404(HouseholdMember, pk=member_pk, beneficiary=beneficiary)
+    actions.remove_household_member(member, by=request.user)
+    messages.success(request, _("تم حذف فرد الأسرة."))
+    return redirect(beneficiary)

@@ -1,0 +1,444 @@
+"""Actions: the only way a support request moves.
+
+Each action runs in one transaction, locks the request row, checks that the
+step is allowed, saves, writes one `CaseEvent` and one audit row. A refused step
+raises `ActionRefused` with a message for the screen and changes nothing.
+"""
+
+import base64
+import binascii
+import datetime
+import hashlib
+import io
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mustafid.association.models import Association
+from mustafid.audit.log import record
+from mustafid.audit.models import EventType
+from mustafid.lib.errors import ActionRefused
+from mustafid.lib.hijri import format_hijri
+
+from .models import Case, CaseDocument, CaseEvent, Declaration, Status
+
+# The declaration in the policy's words; stored with each signature as it was signed.
+DECLARATION_TEXT = (
+    "أقر أنا الموقع أدناه بأن جميع البيانات والمعلومات والمستندات المقدمة مني في هذا الطلب صحيحة، "
+    "وأنني مسؤول مسؤولية مباشرة عن صحة المعلومات، وأتحمل ما يترتب على عدم صحتها."
+)
+DECLARATION_TEXT_EN = (
+    "I, the undersigned, declare that all the data, information and documents I have provided in this "
+    "request are correct, that I am directly responsible for the correctness of the information, and that "
+    "I bear the consequences if it is not correct."
+)
+
+# Every allowed change of status. Anything else is refused.
+TRANSITIONS = {
+    (Status.RECEIVED, Status.INCOMPLETE),
+    (Status.RECEIVED, Status.DOCUMENTS_COMPLETE),
+    (Status.INCOMPLETE, Status.DOCUMENTS_COMPLETE),
+    (Status.DOCUMENTS_COMPLETE, Status.INCOMPLETE),
+    (Status.DOCUMENTS_COMPLETE, Status.DECLARED),
+    (Status.DECLARED, Status.INCOMPLETE),
+    (Status.DECLARED, Status.DOCUMENTS_COMPLETE),
+    (Status.DECLARED, Status.WITH_COMMITTEE),
+    (Status.WITH_COMMITTEE, Status.APPROVED),
+    (Status.WITH_COMMITTEE, Status.REJECTED),
+    (Status.APPROVED, Status.REGISTERED),
+    (Status.REGISTERED, Status.IN_SERVICE),
+    (Status.IN_SERVICE, Status.CLOSED),
+    (Status.REJECTED, Status.CLOSED),
+}
+
+ACCEPTED_DOCUMENT_TYPES = {
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+
+
+def _locked(case):
+    """Re-read the request under a row lock so two clicks cannot both move it."""
+    return Case.objects.select_for_update().select_related("beneficiary", "support_type").get(pk=case.pk)
+
+
+def move(case, *, to=None, kind, by, note="", data=None, audit_type, audit_target=None, fields=()):
+    """Change status (or not), save the given fields, and write the timeline and audit rows.
+
+    Shared by the actions of `cases`, `research`, `committee` and `services`; call it
+    inside the action's transaction with a locked case.
+    """
+    from_status = case.status
+    to = to or from_status
+    if to != from_status and (from_status, to) not in TRANSITIONS:
+        raise ActionRefused(
+            _("لا يمكن نقل الطلب من «%(from)s» إلى «%(to)s».")
+            % {"from": Status(from_status).label, "to": Status(to).label}
+        )
+    case.status = to
+    case.save(update_fields=["status", *fields])
+    event = CaseEvent.objects.create(
+        case=case, kind=kind, from_status=from_status, to_status=to, actor=by, note=note, data=data or {}
+    )
+    record(
+        audit_type,
+        actor=by,
+        target=audit_target or case,
+        data={"case": case.pk, "from": from_status, "to": to, "note": note, **(data or {})},
+    )
+    return event
+
+
+def refuse_unless(condition, message):
+    if not condition:
+        raise ActionRefused(message)
+
+
+def _policy(on=None):
+    association = Association.objects.current()
+    policy = association.policy_in_force(on) if association else None
+    refuse_unless(policy is not None, _("لا توجد سياسة معتمدة نافذة؛ يضيفها المدير من الإعدادات."))
+    return policy
+
+
+def open_case(*, beneficiary, support_type, channel, need, by):
+    """Receive a support request (استقبال الطلب) over one of the association's channels."""
+    policy = _policy()
+    refuse_unless(channel in policy.channels, _("قناة التواصل هذه غير مفعلة في سياسة الجمعية."))
+    refuse_unless(support_type.active, _("نوع الدعم هذا غير متاح حاليًا."))
+    refuse_unless(need.strip(), _("اكتب وصف الحاجة."))
+    with transaction.atomic():
+        case = Case.objects.create(
+            beneficiary=beneficiary,
+            support_type=support_type,
+            channel=channel,
+            need=need.strip(),
+            branch=beneficiary.branch,
+            received_by=by,
+        )
+        CaseEvent.objects.create(
+            case=case, kind=CaseEvent.Kind.OPENED, from_status="", to_status=case.status, actor=by,
+            data={"channel": channel, "support_type": support_type.pk},
+        )
+        record(EventType.CASE_OPENED, actor=by, target=case, data={"channel": channel, "support_type": str(support_type)})
+    return case
+
+
+def _settle_documents(case):
+    """The status the documents call for: complete only when every required one is verified and valid."""
+    complete = not case.missing_documents()
+    if complete:
+        if case.status in (Status.RECEIVED, Status.INCOMPLETE):
+            return Status.DOCUMENTS_COMPLETE
+        if case.status == Status.DECLARED and not case.current_declaration.matches_current_data():
+            # What was declared is no longer what would be submitted: sign again.
+            return Status.DOCUMENTS_COMPLETE
+        return case.status
+    if case.status in (Status.DOCUMENTS_COMPLETE, Status.DECLARED):
+        return Status.INCOMPLETE
+    return case.status
+
+
+def sniff_content_type(uploaded_file):
+    """The file's real type from its first bytes (PDF, JPEG or PNG), or None."""
+    head = uploaded_file.read(16)
+    uploaded_file.seek(0)
+    for magic, content_type in ACCEPTED_DOCUMENT_TYPES.items():
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def _check_file(uploaded_file):
+    refuse_unless(
+        uploaded_file.size <= settings.MAX_DOCUMENT_BYTES,
+        _("حجم الملف أكبر من المسموح (%(mb)s ميجابايت).") % {"mb": settings.MAX_DOCUMENT_BYTES // (1024 * 1024)},
+    )
+    content_type = sniff_content_type(uploaded_file)
+    refuse_unless(content_type, _("نوع الملف غير مقبول؛ المقبول: PDF أو صورة JPG أو PNG."))
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    return content_type, digest.hexdigest()
+
+
+def upload_document(case, *, document_type, uploaded_file, issued_on, expires_on, by):
+    """Attach a required document; it waits for verification. An expired one is refused outright."""
+    today = timezone.localdate()
+    content_type, sha256 = _check_file(uploaded_file)
+    refuse_unless(issued_on is None or issued_on <= today, _("تاريخ الإصدار لا يمكن أن يكون في المستقبل."))
+    if document_type.requires_expiry:
+        refuse_unless(expires_on is not None, _("أدخل تاريخ انتهاء المستند."))
+    if issued_on and expires_on:
+        refuse_unless(expires_on > issued_on, _("تاريخ الانتهاء يجب أن يكون بعد تاريخ الإصدار."))
+    if expires_on is not None:
+        refuse_unless(
+            expires_on >= today,
+            _("المستند منتهي الصلاحية منذ %(date)s؛ اطلب من المستفيد نسخة سارية.") % {"date": format_hijri(expires_on)}
+            + f" ({expires_on.isoformat()})",
+        )
+    with transaction.atomic():
+        case = _locked(case)
+        refuse_unless(case.accepts_documents, _("لا تُقبل مستندات جديدة في هذه المرحلة من الطلب."))
+        refuse_unless(
+            case.support_type.required_documents.filter(pk=document_type.pk).exists(),
+            _("هذا المستند ليس من المستندات المطلوبة لنوع الدعم."),
+        )
+        document = CaseDocument(
+            case=case,
+            document_type=document_type,
+            original_name=uploaded_file.name[:200],
+            content_type=content_type,
+            size=uploaded_file.size,
+            sha256=sha256,
+            issued_on=issued_on,
+            expires_on=expires_on,
+            uploaded_by=by,
+        )
+        document.file.save("upload", uploaded_file, save=False)
+        document.save()
+        move(
+            case,
+            to=_settle_documents(case),
+            kind=CaseEvent.Kind.DOCUMENT_UPLOADED,
+            by=by,
+            data={"document": document.pk, "document_type": str(document_type)},
+            audit_type=EventType.DOCUMENT_UPLOADED,
+            audit_target=document,
+        )
+    return document
+
+
+def _locked_document(document):
+    document = CaseDocument.objects.select_related("document_type").get(pk=document.pk)
+    case = _locked(document.case)
+    document.refresh_from_db()
+    return document, case
+
+
+def verify_document(document, *, by):
+    """Match the document against the data (مطابقة البيانات). A document found expired is refused, with the reason.
+
+    Returns the document; check `document.status` to see which way it went.
+    """
+    today = timezone.localdate()
+    with transaction.atomic():
+        document, case = _locked_document(document)
+        refuse_unless(case.accepts_documents, _("لا يمكن تعديل المستندات في هذه المرحلة من الطلب."))
+        refuse_unless(document.status == CaseDocument.Review.PENDING, _("تمت مراجعة هذا المستند من قبل."))
+        document.reviewed_by = by
+        document.reviewed_at = timezone.now()
+        if document.is_expired(today):
+            document.status = CaseDocument.Review.REFUSED
+            document.refusal_reason = _("منتهي الصلاحية منذ %(date)s") % {"date": format_hijri(document.expires_on)}
+            document.save(update_fields=["status", "reviewed_by", "reviewed_at", "refusal_reason"])
+            move(
+                case,
+                to=Status.INCOMPLETE if case.status != Status.INCOMPLETE else None,
+                kind=CaseEvent.Kind.DOCUMENT_REFUSED,
+                by=by,
+                note=document.refusal_reason,
+                data={"document": document.pk, "document_type": str(document.document_type)},
+                audit_type=EventType.DOCUMENT_REFUSED,
+                audit_target=document,
+            )
+            return document
+        document.status = CaseDocument.Review.VERIFIED
+        document.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        move(
+            case,
+            to=_settle_documents(case),
+            kind=CaseEvent.Kind.DOCUMENT_VERIFIED,
+            by=by,
+            data={"document": document.pk, "document_type": str(document.document_type)},
+            audit_type=EventType.DOCUMENT_VERIFIED,
+            audit_target=document,
+        )
+    return document
+
+
+def refuse_document(document, *, reason, by):
+    """Refuse a document with the reason; the request is incomplete until a valid one is verified."""
+    reason = (reason or "").strip()
+    refuse_unless(reason, _("اكتب سبب رفض المستند."))
+    with transaction.atomic():
+        document, case = _locked_document(document)
+        refuse_unless(case.accepts_documents, _("لا يمكن تعديل المستندات في هذه المرحلة من الطلب."))
+        refuse_unless(document.status != CaseDocument.Review.REFUSED, _("هذا المستند مرفوض من قبل."))
+        document.status = CaseDocument.Review.REFUSED
+        document.refusal_reason = reason[:300]
+        document.reviewed_by = by
+        document.reviewed_at = timezone.now()
+        document.save(update_fields=["status", "reviewed_by", "reviewed_at", "refusal_reason"])
+        move(
+            case,
+            to=Status.INCOMPLETE if case.status != Status.INCOMPLETE else None,
+            kind=CaseEvent.Kind.DOCUMENT_REFUSED,
+            by=by,
+            note=reason,
+            data={"document": document.pk, "document_type": str(document.document_type)},
+            audit_type=EventType.DOCUMENT_REFUSED,
+            audit_target=document,
+        )
+    return document
+
+
+def mark_incomplete(case, *, note, by):
+    """Record what is missing; the beneficiary is told and the request waits for it."""
+    note = (note or "").strip()
+    refuse_unless(note, _("اكتب ما ينقص الطلب."))
+    with transaction.atomic():
+        case = _locked(case)
+        refuse_unless(
+            case.status in (Status.RECEIVED, Status.DOCUMENTS_COMPLETE, Status.DECLARED),
+            _("لا يمكن وصف الطلب بأنه غير مكتمل في هذه المرحلة."),
+        )
+        return move(
+            case, to=Status.INCOMPLETE, kind=CaseEvent.Kind.MARKED_INCOMPLETE, by=by, note=note,
+            audit_type=EventType.CASE_MARKED_INCOMPLETE,
+        )
+
+
+SIGNATURE_MAX_BYTES = 512 * 1024
+
+
+def decode_signature(data_url):
+    """PNG bytes from the signature pad's data URL; refuses anything else or an empty pad."""
+    from PIL import Image, UnidentifiedImageError
+
+    prefix = "data:image/png;base64,"
+    refuse_unless(data_url and data_url.startswith(prefix), _("وقّع المستفيد في مربع التوقيع أولًا."))
+    try:
+        raw = base64.b64decode(data_url[len(prefix):], validate=True)
+    except (binascii.Error, ValueError):
+        raise ActionRefused(_("تعذر قراءة التوقيع؛ أعد التوقيع.")) from None
+    refuse_unless(len(raw) <= SIGNATURE_MAX_BYTES, _("ملف التوقيع أكبر من المسموح."))
+    try:
+        image = Image.open(io.BytesIO(raw))
+        image.load()
+    except (UnidentifiedImageError, OSError):
+        raise ActionRefused(_("تعذر قراءة التوقيع؛ أعد التوقيع.")) from None
+    # A blank pad is transparent (or all white): nothing was signed.
+    alpha = image.convert("RGBA").getchannel("A")
+    refuse_unless(alpha.getbbox() is not None, _("مربع التوقيع فارغ؛ اطلب من المستفيد التوقيع."))
+    return raw
+
+
+def record_declaration(case, *, method, signer_name, by, signature_data_url="", scan=None):
+    """The applicant signs that the data are correct and that they are directly responsible for them.
+
+    The declaration stores the data it covers and their SHA-256, so any later change shows.
+    """
+    signer_name = (signer_name or "").strip()
+    refuse_unless(signer_name, _("اكتب اسم الموقّع."))
+    signature_png = None
+    scan_type = ""
+    if method == Declaration.Method.ON_SCREEN:
+        signature_png = decode_signature(signature_data_url)
+    elif method == Declaration.Method.PAPER:
+        refuse_unless(scan is not None, _("أرفق صورة النموذج الموقع."))
+        scan_type, _digest = _check_file(scan)
+    else:
+        raise ActionRefused(_("اختر طريقة التوقيع."))
+    with transaction.atomic():
+        case = _locked(case)
+        refuse_unless(
+            case.status == Status.DOCUMENTS_COMPLETE,
+            _("الإقرار يُوقّع بعد التحقق من جميع المستندات المطلوبة."),
+        )
+        declaration = Declaration(
+            case=case,
+            method=method,
+            signer_name=signer_name,
+            text=DECLARATION_TEXT,
+            fingerprint=case.fingerprint(),
+            covered_data=case.fingerprint_data(),
+            taken_by=by,
+            scan_content_type=scan_type,
+        )
+        if signature_png is not None:
+            declaration.signature.save(f"signature-{case.pk}.png", ContentFile(signature_png), save=False)
+        else:
+            declaration.scan.save(f"declaration-{case.pk}", scan, save=False)
+        declaration.save()
+        move(
+            case, to=Status.DECLARED, kind=CaseEvent.Kind.DECLARED, by=by,
+            data={"declaration": declaration.pk, "method": method, "fingerprint": declaration.fingerprint},
+            audit_type=EventType.DECLARATION_RECORDED, audit_target=declaration,
+        )
+    return declaration
+
+
+def submit_to_committee(case, *, by):
+    """Raise the complete, declared request to the research committee: the decision clock starts.
+
+    Due date = the submission day + the response period of the policy in force
+    (two weeks or a month in the seed policies). Documents are checked again for
+    validity on the day of submission.
+    """
+    with transaction.atomic():
+        case = _locked(case)
+        refuse_unless(
+            case.status == Status.DECLARED,
+            _("يُرفع الطلب للجنة بعد اكتمال المستندات وتوقيع الإقرار."),
+        )
+        missing = case.missing_documents()
+        refuse_unless(
+            not missing,
+            _("لا يمكن الرفع: مستندات غير سارية أو غير متحقق منها: %(docs)s")
+            % {"docs": "، ".join(str(d) for d in missing)},
+        )
+        refuse_unless(
+            case.current_declaration.matches_current_data(),
+            _("تغيرت البيانات بعد توقيع الإقرار؛ يلزم إقرار جديد قبل الرفع للجنة."),
+        )
+        policy = _policy()
+        now = timezone.now()
+        case.submitted_at = now
+        case.policy_version = policy
+        case.response_days = policy.response_days
+        case.decision_due_on = timezone.localdate(now) + datetime.timedelta(days=policy.response_days)
+        return move(
+            case, to=Status.WITH_COMMITTEE, kind=CaseEvent.Kind.SUBMITTED, by=by,
+            data={"decision_due_on": case.decision_due_on.isoformat(), "response_days": policy.response_days,
+                  "policy_version": policy.version},
+            audit_type=EventType.CASE_SUBMITTED,
+            fields=["submitted_at", "policy_version", "response_days", "decision_due_on"],
+        )
+
+
+def register_beneficiary(case, *, by):
+    """Complete the registration (استكمال إجراءات التسجيل) of a beneficiary whose request was approved."""
+    with transaction.atomic():
+        case = _locked(case)
+        refuse_unless(case.status == Status.APPROVED, _("يُستكمل التسجيل بعد قبول لجنة البحث للطلب."))
+        beneficiary = case.beneficiary
+        if not beneficiary.is_registered:
+            beneficiary.registered_at = timezone.now()
+            beneficiary.registration_number = f"{beneficiary.registered_at:%Y}-{beneficiary.pk:05d}"
+            beneficiary.save(update_fields=["registered_at", "registration_number", "updated_at"])
+        return move(
+            case, to=Status.REGISTERED, kind=CaseEvent.Kind.REGISTERED, by=by,
+            data={"registration_number": beneficiary.registration_number},
+            audit_type=EventType.BENEFICIARY_REGISTERED,
+        )
+
+
+def close_case(case, *, note, by):
+    """Close a request once the service is delivered, or after a rejection."""
+    with transaction.atomic():
+        case = _locked(case)
+        refuse_unless(
+            case.status in (Status.IN_SERVICE, Status.REJECTED),
+            _("يُغلق الطلب بعد تقديم الخدمة أو بعد رفضه."),
+        )
+        case.closed_at = timezone.now()
+        return move(
+            case, to=Status.CLOSED, kind=CaseEvent.Kind.CLOSED, by=by, note=(note or "").strip(),
+            audit_type=EventType.CASE_CLOSED, fields=["closed_at"],
+        )

@@ -1,0 +1,66 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mustafid.lib.forms import DualDateField
+
+from .models import Declaration, SupportType
+
+
+class OpenCaseForm(forms.Form):
+    support_type = forms.ModelChoiceField(
+        label=_("نوع الدعم"), queryset=SupportType.objects.filter(active=True), empty_label=_("اختر نوع الدعم")
+    )
+    channel = forms.ChoiceField(label=_("قناة الاستلام"))
+    need = forms.CharField(label=_("وصف الحاجة"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, policy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [("", _("اختر القناة"))] + policy.channel_choices
+
+
+class UploadDocumentForm(forms.Form):
+    document_type = forms.ChoiceField(label=_("المستند"))
+    file = forms.FileField(label=_("الملف (PDF أو صورة)"))
+    issued_on = DualDateField(label=_("تاريخ الإصدار"), required=False, max_today=True)
+    expires_on = DualDateField(label=_("تاريخ الانتهاء"), required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document_types = {str(d.pk): d for d in case.support_type.required_documents.all()}
+        self.fields["document_type"].choices = [("", _("اختر المستند"))] + [
+            (pk, str(d)) for pk, d in self.document_types.items()
+        ]
+        self.fields["file"].widget.attrs["accept"] = "application/pdf,image/jpeg,image/png"
+
+    def clean_document_type(self):
+        return self.document_types[self.cleaned_data["document_type"]]
+
+
+class RefuseDocumentForm(forms.Form):
+    reason = forms.CharField(label=_("سبب الرفض"), max_length=300)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("ملاحظة"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class CloseCaseForm(forms.Form):
+    note = forms.CharField(label=_("ملاحظة الإغلاق"), required=False, max_length=2000)
+
+
+class DeclarationForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("طريقة التوقيع"), choices=Declaration.Method.choices, widget=forms.RadioSelect,
+        initial=Declaration.Method.ON_SCREEN,
+    )
+    signer_name = forms.CharField(label=_("اسم الموقّع"), max_length=160)
+    signature = forms.CharField(required=False, widget=forms.HiddenInput)
+    scan = forms.FileField(label=_("صورة النموذج الموقع"), required=False)
+    read_aloud = forms.BooleanField(
+        label=_("قرأت نص الإقرار على مقدم الطلب ووافق عليه"),
+        error_messages={"required": _("أكّد أن مقدم الطلب اطلع على نص الإقرار.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scan"].widget.attrs["accept"] = "application/pdf,image/jpeg,image/png"

@@ -1,0 +1,349 @@
+"""Support requests (طلبات الدعم) and their path through the policy.
+
+received ──► documents_complete ──► declared ──► with_committee ──► approved ──► registered ──► in_service ──► closed
+    │              ▲                                   │
+    └─ incomplete ─┘                                   └──► rejected ──► closed
+
+Only the actions in `cases/actions.py` (and the committee's and services' own
+actions) change `Case.status`, each inside one transaction that also writes a
+`CaseEvent` (the timeline) and an audit row.
+"""
+
+import datetime
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mustafid.association.models import Branch, Channel, PolicyVersion, bilingual
+from mustafid.beneficiaries.models import Beneficiary
+
+DUE_SOON_DAYS = 3
+
+
+class DocumentType(models.Model):
+    name_ar = models.CharField(_("المستند"), max_length=100)
+    name_en = models.CharField(_("المستند بالإنجليزية"), max_length=100, blank=True)
+    # An ID card or a medical report has an expiry; a lease contract may not.
+    requires_expiry = models.BooleanField(_("له تاريخ انتهاء"), default=True)
+
+    class Meta:
+        verbose_name = _("نوع مستند")
+        verbose_name_plural = _("أنواع المستندات")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return bilingual(self, "name")
+
+
+class SupportType(models.Model):
+    """An entry of the support catalogue and the documents it requires."""
+
+    name_ar = models.CharField(_("نوع الدعم"), max_length=100)
+    name_en = models.CharField(_("نوع الدعم بالإنجليزية"), max_length=100, blank=True)
+    description_ar = models.TextField(_("الوصف"), blank=True)
+    description_en = models.TextField(_("الوصف بالإنجليزية"), blank=True)
+    required_documents = models.ManyToManyField(
+        DocumentType, verbose_name=_("المستندات المطلوبة"), blank=True, related_name="support_types"
+    )
+    active = models.BooleanField(_("متاح"), default=True)
+
+    class Meta:
+        verbose_name = _("نوع دعم")
+        verbose_name_plural = _("أنواع الدعم")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return bilingual(self, "name")
+
+    @property
+    def description(self):
+        return bilingual(self, "description")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("مستلم")
+    INCOMPLETE = "incomplete", _("غير مكتمل")
+    DOCUMENTS_COMPLETE = "documents_complete", _("مستندات مكتملة")
+    DECLARED = "declared", _("تم الإقرار")
+    WITH_COMMITTEE = "with_committee", _("لدى لجنة البحث")
+    APPROVED = "approved", _("مقبول")
+    REJECTED = "rejected", _("مرفوض")
+    REGISTERED = "registered", _("تم التسجيل")
+    IN_SERVICE = "in_service", _("تقدم له الخدمة")
+    CLOSED = "closed", _("مغلق")
+
+
+OPEN_STATUSES = [s for s in Status.values if s != Status.CLOSED]
+# States in which documents may still be added, verified or refused.
+DOCUMENT_STATUSES = [Status.RECEIVED, Status.INCOMPLETE, Status.DOCUMENTS_COMPLETE, Status.DECLARED]
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """What a staff member may know exists (volunteers: no requests at all)."""
+        if user.reads_everything or user.is_officer:
+            return self
+        if user.limited_to_branch:
+            return self.filter(branch_id=user.branch_id) if user.branch_id else self.none()
+        if user.is_researcher:
+            return self.filter(referrals__researcher=user).distinct()
+        if user.is_committee_member:
+            return self.filter(submitted_at__isnull=False)
+        return self.none()
+
+    def open(self):
+        return self.exclude(status=Status.CLOSED)
+
+    def awaiting_committee(self):
+        return self.filter(status=Status.WITH_COMMITTEE)
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.awaiting_committee().filter(decision_due_on__lt=today)
+
+    def due_soon(self, today=None, days=DUE_SOON_DAYS):
+        today = today or timezone.localdate()
+        return self.awaiting_committee().filter(
+            decision_due_on__gte=today, decision_due_on__lte=today + datetime.timedelta(days=days)
+        )
+
+
+class Case(models.Model):
+    beneficiary = models.ForeignKey(
+        Beneficiary, verbose_name=_("المستفيد"), on_delete=models.PROTECT, related_name="cases"
+    )
+    support_type = models.ForeignKey(SupportType, verbose_name=_("نوع الدعم"), on_delete=models.PROTECT)
+    channel = models.CharField(_("قناة الاستلام"), max_length=20, choices=Channel.choices)
+    need = models.TextField(_("وصف الحاجة"))
+    branch = models.ForeignKey(Branch, verbose_name=_("المكتب"), on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(_("الحالة"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("استلمه"), on_delete=models.PROTECT, related_name="received_cases"
+    )
+    received_at = models.DateTimeField(_("تاريخ الاستلام"), default=timezone.now)
+    # The decision clock: set by `submit_to_committee` from the policy in force at submission.
+    submitted_at = models.DateTimeField(_("تاريخ الرفع للجنة"), null=True, blank=True)
+    policy_version = models.ForeignKey(
+        PolicyVersion, verbose_name=_("السياسة المطبقة"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    response_days = models.PositiveSmallIntegerField(_("مدة الرد"), null=True, blank=True)
+    decision_due_on = models.DateField(_("موعد القرار"), null=True, blank=True, db_index=True)
+    decided_at = models.DateTimeField(_("تاريخ القرار"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("تاريخ الإغلاق"), null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("طلب دعم")
+        verbose_name_plural = _("طلبات الدعم")
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            # `Case.objects.overdue()` / `due_soon()` on the staff home read only requests with the committee.
+            models.Index(
+                fields=["decision_due_on"],
+                name="case_pending_decision_idx",
+                condition=models.Q(status="with_committee"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} — {self.beneficiary}"
+
+    def get_absolute_url(self):
+        return reverse("cases:detail", args=[self.pk])
+
+    @property
+    def reference(self):
+        return f"{self.received_at:%Y}-{self.pk:05d}"
+
+    @property
+    def is_open(self):
+        return self.status != Status.CLOSED
+
+    @property
+    def is_overdue(self):
+        return (
+            self.status == Status.WITH_COMMITTEE
+            and self.decision_due_on is not None
+            and timezone.localdate() > self.decision_due_on
+        )
+
+    @property
+    def days_left(self):
+        if self.status != Status.WITH_COMMITTEE or self.decision_due_on is None:
+            return None
+        return (self.decision_due_on - timezone.localdate()).days
+
+    @property
+    def is_due_soon(self):
+        left = self.days_left
+        return left is not None and 0 <= left <= DUE_SOON_DAYS
+
+    @property
+    def accepts_documents(self):
+        return self.status in DOCUMENT_STATUSES
+
+    def document_checklist(self):
+        """Each required document type with its latest upload (or None), in catalogue order."""
+        latest = {}
+        for document in self.documents.order_by("uploaded_at", "pk"):
+            latest[document.document_type_id] = document
+        return [(doc_type, latest.get(doc_type.pk)) for doc_type in self.support_type.required_documents.all()]
+
+    def missing_documents(self):
+        """Required document types without a verified, still-valid upload."""
+        today = timezone.localdate()
+        return [
+            doc_type
+            for doc_type, document in self.document_checklist()
+            if document is None or not document.is_verified or document.is_expired(today)
+        ]
+
+    @property
+    def current_declaration(self):
+        return self.declarations.order_by("-signed_at", "-pk").first()
+
+    def fingerprint_data(self):
+        """Everything the applicant vouches for: their data, the request and its documents."""
+        return {
+            "beneficiary": self.beneficiary.fingerprint_data(),
+            "support_type": self.support_type_id,
+            "need": self.need,
+            "documents": [
+                [d.document_type_id, d.sha256, d.issued_on.isoformat() if d.issued_on else "",
+                 d.expires_on.isoformat() if d.expires_on else ""]
+                for d in self.documents.filter(status=CaseDocument.Review.VERIFIED).order_by("pk")
+            ],
+        }
+
+    def fingerprint(self):
+        payload = json.dumps(self.fingerprint_data(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def case_upload_to(instance, filename):
+    # The stored name carries no personal data; the original name is kept in a column.
+    return f"cases/{instance.case_id}/{timezone.now():%Y%m%d%H%M%S}-{instance.sha256[:12]}"
+
+
+class CaseDocument(models.Model):
+    class Review(models.TextChoices):
+        PENDING = "pending", _("بانتظار التحقق")
+        VERIFIED = "verified", _("تم التحقق")
+        REFUSED = "refused", _("مرفوض")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    document_type = models.ForeignKey(DocumentType, verbose_name=_("المستند"), on_delete=models.PROTECT)
+    file = models.FileField(_("الملف"), upload_to=case_upload_to)
+    original_name = models.CharField(_("اسم الملف"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    issued_on = models.DateField(_("تاريخ الإصدار"), null=True, blank=True)
+    expires_on = models.DateField(_("تاريخ الانتهاء"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(_("التحقق"), max_length=10, choices=Review.choices, default=Review.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.CharField(_("سبب الرفض"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("مستند")
+        verbose_name_plural = _("المستندات")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.document_type} — {self.original_name}"
+
+    @property
+    def is_verified(self):
+        return self.status == self.Review.VERIFIED
+
+    def is_expired(self, on=None):
+        on = on or timezone.localdate()
+        return self.expires_on is not None and self.expires_on < on
+
+
+class Declaration(models.Model):
+    """The applicant's signed declaration (الإقرار), bound to the data it covers.
+
+    The policy: the applicant signs that the data are correct and that they are
+    directly responsible for them. The SHA-256 of the covered data is stored;
+    if any of it changes later, `matches_current_data()` turns false and the
+    request cannot go to the committee until a new declaration is signed.
+    """
+
+    class Method(models.TextChoices):
+        ON_SCREEN = "on_screen", _("توقيع على الشاشة")
+        PAPER = "paper", _("نموذج ورقي موقع (مسح ضوئي)")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="declarations")
+    method = models.CharField(_("طريقة التوقيع"), max_length=10, choices=Method.choices)
+    signer_name = models.CharField(_("اسم الموقّع"), max_length=160)
+    text = models.TextField(_("نص الإقرار"))
+    signature = models.FileField(_("التوقيع"), upload_to="declarations/", blank=True)
+    scan = models.FileField(_("النموذج الموقع"), upload_to="declarations/", blank=True)
+    scan_content_type = models.CharField(max_length=100, blank=True)
+    fingerprint = models.CharField(_("بصمة البيانات"), max_length=64)
+    covered_data = models.JSONField(_("البيانات المقر بها"))
+    signed_at = models.DateTimeField(_("وقت التوقيع"), default=timezone.now)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("إقرار")
+        verbose_name_plural = _("الإقرارات")
+        ordering = ["-signed_at", "-pk"]
+
+    def __str__(self):
+        return f"{_('إقرار')} {self.signer_name}"
+
+    def matches_current_data(self):
+        return self.fingerprint == self.case.fingerprint()
+
+
+class CaseEvent(models.Model):
+    """One row of a request's timeline: the source of deadlines and reports."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("استلام الطلب")
+        DOCUMENT_UPLOADED = "document_uploaded", _("رفع مستند")
+        DOCUMENT_VERIFIED = "document_verified", _("التحقق من مستند")
+        DOCUMENT_REFUSED = "document_refused", _("رفض مستند")
+        MARKED_INCOMPLETE = "marked_incomplete", _("طلب غير مكتمل")
+        REFERRED = "referred", _("إحالة إلى الباحث الاجتماعي")
+        REFERRAL_ANSWERED = "referral_answered", _("رد الباحث الاجتماعي")
+        DECLARED = "declared", _("توقيع الإقرار")
+        SUBMITTED = "submitted", _("رفع الطلب للجنة البحث")
+        DECIDED = "decided", _("قرار لجنة البحث")
+        REGISTERED = "registered", _("استكمال التسجيل")
+        SERVICE_DELIVERED = "service_delivered", _("تقديم الخدمة")
+        CLOSED = "closed", _("إغلاق الطلب")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("الحدث"), max_length=20, choices=Kind.choices)
+    from_status = models.CharField(_("من"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("إلى"), max_length=20, choices=Status.choices, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("بواسطة"), on_delete=models.PROTECT)
+    at = models.DateTimeField(_("الوقت"), default=timezone.now, db_index=True)
+    note = models.TextField(_("ملاحظة"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("حدث في الطلب")
+        verbose_name_plural = _("سجل الطلب")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.case.reference}: {self.get_kind_display()}"
+
+    @property
+    def changed_status(self):
+        return self.from_status != self.to_status

@@ -1,0 +1,346 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from mustafid.association.models import Association, StaffTool
+from mustafid.beneficiaries.access import access_beneficiary
+from mustafid.beneficiaries.models import Beneficiary
+from mustafid.lib.errors import ActionRefused
+
+from . import actions
+from .access import access_case, access_declaration, access_document
+from .forms import CloseCaseForm, DeclarationForm, NoteForm, OpenCaseForm, RefuseDocumentForm, UploadDocumentForm
+from .models import Case, Status
+from .panels import Panel, panels, register_panel
+
+
+def render_case(request, case, *, bound=None, status=200):
+    """The request page: summary, one panel per step, timeline. `bound` re-shows a form with its errors."""
+    bound = bound or {}
+    shown = []
+    for panel in panels():
+        context = panel.context(case, request.user, bound.get(panel.name))
+        if context is not None:
+            shown.append({"template": panel.template, **context})
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "beneficiary": case.beneficiary,
+            "panels": shown,
+            "events": [
+                {"kind": "event", "at": event.at, "item": event}
+                for event in case.events.select_related("actor").order_by("-at", "-pk")
+            ],
+            "declaration": case.current_declaration,
+            "tools": {tool.kind: tool for tool in StaffTool.objects.current()},
+        },
+        status=status,
+    )
+
+
+# The request's own panels; research, committee and services add theirs.
+
+def _documents_panel(case, user, bound):
+    may_act = user.may_intake and case.accepts_documents
+    return {
+        "checklist": case.document_checklist(),
+        "all_documents": case.documents.select_related("document_type", "uploaded_by", "reviewed_by"),
+        "may_review": may_act,
+        "upload_form": (bound or UploadDocumentForm(case=case)) if may_act else None,
+        "refuse_form": RefuseDocumentForm() if may_act else None,
+        "today": timezone.localdate(),
+    }
+
+
+def _incomplete_panel(case, user, bound):
+    if not user.may_intake or case.status not in (Status.RECEIVED, Status.DOCUMENTS_COMPLETE, Status.DECLARED):
+        return None
+    return {"form": bound or NoteForm()}
+
+
+def _declaration_panel(case, user, bound):
+    declaration = case.current_declaration
+    may_sign = user.may_intake and case.status == Status.DOCUMENTS_COMPLETE
+    if declaration is None and not may_sign:
+        return None
+    return {
+        "declaration": declaration,
+        "matches": declaration.matches_current_data() if declaration else None,
+        "form": (bound or DeclarationForm(initial={"signer_name": case.beneficiary.full_name})) if may_sign else None,
+        "text": actions.DECLARATION_TEXT,
+        "text_en": actions.DECLARATION_TEXT_EN,
+    }
+
+
+def _submit_panel(case, user, bound):
+    if not user.may_intake or case.status != Status.DECLARED:
+        return None
+    association = Association.objects.current()
+    policy = association.policy_in_force() if association else None
+    today = timezone.localdate()
+    return {
+        "policy": policy,
+        "due_preview": today + datetime.timedelta(days=policy.response_days) if policy else None,
+    }
+
+
+def _register_panel(case, user, bound):
+    if not user.may_intake or case.status != Status.APPROVED:
+        return None
+    return {}
+
+
+def _close_panel(case, user, bound):
+    if not user.may_intake or case.status not in (Status.IN_SERVICE, Status.REJECTED):
+        return None
+    return {"form": bound or CloseCaseForm()}
+
+
+for _panel in (
+    Panel("documents", 10, "cases/panels/documents.html", _documents_panel),
+    Panel("incomplete", 20, "cases/panels/incomplete.html", _incomplete_panel),
+    Panel("declaration", 40, "cases/panels/declaration.html", _declaration_panel),
+    Panel("submit", 50, "cases/panels/submit.html", _submit_panel),
+    Panel("register", 70, "cases/panels/register.html", _register_panel),
+    Panel("close", 90, "cases/panels/close.html", _close_panel),
+):
+    register_panel(_panel)
+
+
+def run_step(request, case, step, *, success, panel=None, form=None):
+    """Run one action; on refusal show why (nothing changed); on bad input re-show the form."""
+    if form is not None and not form.is_valid():
+        return render_case(request, case, bound={panel: form}, status=400)
+    try:
+        step(form.cleaned_data if form is not None else {})
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+        if form is not None and panel is not None:
+            return render_case(request, case, bound={panel: form}, status=400)
+        return redirect(case)
+    messages.success(request, success)
+    return redirect(case)
+
+
+@login_required
+@require_GET
+def case_list(request):
+    user = request.user
+    if user.is_volunteer:
+        raise PermissionDenied
+    cases = Case.objects.visible_to(user).select_related("beneficiary", "support_type", "branch")
+    status = request.GET.get("status", "")
+    if status == "overdue":
+        cases = cases.overdue()
+    elif status == "due_soon":
+        cases = cases.due_soon()
+    elif status in Status.values:
+        cases = cases.filter(status=status)
+    query = request.GET.get("q", "").strip()
+    if query:
+        cases = cases.filter(beneficiary__in=Beneficiary.objects.search(query))
+    page = Paginator(cases.order_by("-received_at", "-pk"), 25).get_page(request.GET.get("page"))
+    return render(request, "cases/list.html", {
+        "page": page, "status": status, "query": query, "statuses": Status.choices,
+    })
+
+
+@login_required
+def case_new(request, beneficiary_pk):
+    beneficiary = access_beneficiary(request.user, beneficiary_pk, write=True)
+    association = Association.objects.current()
+    policy = association.policy_in_force() if association else None
+    if policy is None:
+        messages.error(request, _("لا توجد سياسة معتمدة نافذة؛ يضيفها المدير من الإعدادات."))
+        return redirect(beneficiary)
+    form = OpenCaseForm(request.POST or None, policy=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = actions.open_case(beneficiary=beneficiary, by=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("تم استلام الطلب %(ref)s.") % {"ref": case.reference})
+            return redirect(case)
+    status = 400 if request.method == "POST" else 200
+    tools = {tool.kind: tool for tool in StaffTool.objects.current()}
+    return render(request, "cases/new.html", {"form": form, "beneficiary": beneficiary, "tools": tools}, status=status)
+
+
+@login_required
+@require_GET
+def case_detail(request, pk):
+    return render_case(request, access_case(request.user, pk))
+
+
+@login_required
+@require_POST
+def upload_document(request, pk):
+    case = access_case(request.user, pk, write=True)
+    form = UploadDocumentForm(request.POST, request.FILES, case=case)
+    return run_step(
+        request, case,
+        lambda data: actions.upload_document(
+            case, document_type=data["document_type"], uploaded_file=data["file"], issued_on=data["issued_on"],
+            expires_on=data["expires_on"], by=request.user,
+        ),
+        success=_("تم رفع المستند وهو بانتظار التحقق."), panel="documents", form=form,
+    )
+
+
+@login_required
+@require_POST
+def verify_document(request, pk):
+    document = access_document(request.user, pk, write=True)
+    case = access_case(request.user, document.case_id, write=True)
+    try:
+        document = actions.verify_document(document, by=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect(case)
+    if document.is_verified:
+        messages.success(request, _("تم التحقق من المستند."))
+    else:
+        messages.error(request, _("رُفض المستند: %(reason)s") % {"reason": document.refusal_reason})
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def refuse_document(request, pk):
+    document = access_document(request.user, pk, write=True)
+    case = access_case(request.user, document.case_id, write=True)
+    form = RefuseDocumentForm(request.POST)
+    return run_step(
+        request, case, lambda data: actions.refuse_document(document, reason=data["reason"], by=request.user),
+        success=_("تم رفض المستند وأصبح الطلب غير مكتمل."), panel="documents", form=form,
+    )
+
+
+@login_required
+@require_GET
+def document_file(request, pk):
+    document = access_document(request.user, pk)
+    if not request.user.sees_sensitive_data:
+        raise PermissionDenied
+    return FileResponse(document.file.open("rb"), content_type=document.content_type,
+                        filename=document.original_name, as_attachment=request.GET.get("download") == "1")
+
+
+@login_required
+@require_POST
+def mark_incomplete(request, pk):
+    case = access_case(request.user, pk, write=True)
+    return run_step(
+        request, case, lambda data: actions.mark_incomplete(case, note=data["note"], by=request.user),
+        success=_("سُجّل أن الطلب غير مكتمل."), panel="incomplete", form=NoteForm(request.POST),
+    )
+
+
+@login_required
+@require_POST
+def record_declaration(request, pk):
+    case = access_case(request.user, pk, write=True)
+    form = DeclarationForm(request.POST, request.FILES)
+    return run_step(
+        request, case,
+        lambda data: actions.record_declaration(
+            case, method=data["method"], signer_name=data["signer_name"], by=request.user,
+            signature_data_url=data["signature"], scan=data["scan"],
+        ),
+        success=_("تم تسجيل الإقرار."), panel="declaration", form=form,
+    )
+
+
+@login_required
+@require_GET
+def declaration_file(request, pk):
+    declaration = access_declaration(request.user, pk)
+    if declaration.signature:
+        return FileResponse(declaration.signature.open("rb"), content_type="image/png")
+    if declaration.scan:
+        return FileResponse(declaration.scan.open("rb"), content_type=declaration.scan_content_type)
+    raise Http404
+
+
+def pdf_fonts():
+    """file:// addresses of the shipped Arabic font: PDFs never depend on the system's fonts."""
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    return {
+        weight: Path(finders.find(f"vendor/fonts/plex-arabic/IBMPlexSansArabic-{name}.ttf")).as_uri()
+        for weight, name in (("regular", "Regular"), ("bold", "Bold"))
+    }
+
+
+@login_required
+@require_GET
+def declaration_form_pdf(request, pk):
+    """The support-request form filled in with this request's data, to print and sign on paper."""
+    from weasyprint import HTML  # imported here: it loads pango, which only this view needs
+
+    case = access_case(request.user, pk)
+    if not request.user.sees_sensitive_data:
+        raise PermissionDenied
+    html = render_to_string(
+        "cases/declaration_form_pdf.html",
+        {
+            "case": case,
+            "beneficiary": case.beneficiary,
+            "household": case.beneficiary.household.all(),
+            "checklist": case.document_checklist(),
+            "text": actions.DECLARATION_TEXT,
+            "fingerprint": case.fingerprint(),
+            "association": Association.objects.current(),
+            "today": timezone.localdate(),
+            "fonts": pdf_fonts(),
+        },
+        request=request,
+    )
+    pdf = HTML(string=html).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="request-{case.reference}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def submit_to_committee(request, pk):
+    case = access_case(request.user, pk, write=True)
+    return run_step(
+        request, case, lambda data: actions.submit_to_committee(case, by=request.user),
+        success=_("رُفع الطلب إلى لجنة البحث وبدأت مدة الرد."),
+    )
+
+
+@login_required
+@require_POST
+def register_beneficiary(request, pk):
+    case = access_case(request.user, pk, write=True)
+    return run_step(
+        request, case, lambda data: actions.register_beneficiary(case, by=request.user),
+        success=_("تم استكمال تسجيل المستفيد."),
+    )
+
+
+@login_required
+@require_POST
+def close_case(request, pk):
+    case = access_case(request.user, pk, write=True)
+    return run_step(
+        request, case, lambda data: actions.close_case(case, note=data["note"], by=request.user),
+        success=_("تم إغلاق الطلب."), panel="close", form=CloseCaseForm(request.POST),
+    )

@@ -1,0 +1,38 @@
+"""The research committee's decisions (قرار لجنة البحث).
+
+A decision answers a request submitted to the committee: approved or rejected,
+always with reasons, recorded by a committee member. Meetings, agenda, quorum
+and votes build on this model.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mustafid.cases.models import Case
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("قبول")
+        REJECTED = "rejected", _("رفض")
+
+    case = models.ForeignKey(Case, verbose_name=_("طلب الدعم"), on_delete=models.PROTECT, related_name="decisions")
+    number = models.CharField(_("رقم القرار"), max_length=20, unique=True)
+    outcome = models.CharField(_("القرار"), max_length=10, choices=Outcome.choices)
+    reasons = models.TextField(_("الأسباب"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("سجله"), on_delete=models.PROTECT, related_name="decisions"
+    )
+    decided_at = models.DateTimeField(_("تاريخ القرار"), default=timezone.now)
+    # The decision clock as it stood: on time or late, kept for reports.
+    within_response_period = models.BooleanField(_("ضمن مدة الرد"), default=True)
+
+    class Meta:
+        verbose_name = _("قرار")
+        verbose_name_plural = _("قرارات لجنة البحث")
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self):
+        return f"{_('قرار')} {self.number}: {self.get_outcome_display()}"

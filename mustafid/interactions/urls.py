@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "interactions"
+
+urlpatterns = [
+    path("", views.interaction_list, name="list"),
+    path("new/", views.interaction_new, name="new"),
+]

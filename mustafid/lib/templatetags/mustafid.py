@@ -1,0 +1,127 @@
+"""Template filters for dates, phones and masked identifiers.
+
+Registered as a builtin library in settings (TEMPLATES OPTIONS "builtins"),
+so every template can use them without {% load %}. Filters never raise:
+a template showing a beneficiary must render even with odd data.
+"""
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import get_language
+
+from mustafid.lib.hijri import format_gregorian, format_hijri
+from mustafid.lib.saudi import format_mobile_local
+from mustafid.lib.saudi import mask_mobile as _mask_mobile
+from mustafid.lib.saudi import mask_national_id
+
+register = template.Library()
+
+
+def _lang():
+    """Return "en" when the active language is English, else "ar" (the default)."""
+    return "en" if (get_language() or "").startswith("en") else "ar"
+
+
+def _as_date(value):
+    """Return a date for a date or datetime (aware datetimes in local time), else None."""
+    if isinstance(value, datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        # Dates kept in JSON (timeline event data) come back as ISO strings.
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _hijri_or_empty(d):
+    # Outside the Umm al-Qura table (about 1924-2077) there is no Hijri form to show.
+    try:
+        return format_hijri(d, _lang())
+    except ValueError:
+        return ""
+
+
+@register.filter
+def hijri(value):
+    """{{ d|hijri }} → "28 شعبان 1446 هـ" (or "28 Shaban 1446 AH" in English)."""
+    d = _as_date(value)
+    return _hijri_or_empty(d) if d else ""
+
+
+@register.filter
+def greg(value):
+    """{{ d|greg }} → "27 فبراير 2025 م" (or "27 February 2025" in English)."""
+    d = _as_date(value)
+    return format_gregorian(d, _lang()) if d else ""
+
+
+@register.filter
+def dual_date(value):
+    """{{ d|dual_date }} → the Gregorian date followed by the Hijri one, in a <time>."""
+    d = _as_date(value)
+    if not d:
+        return ""
+    hijri_text = _hijri_or_empty(d)
+    if not hijri_text:
+        return format_html(
+            '<time datetime="{}" class="dual-date"><span class="greg">{}</span></time>',
+            d.isoformat(),
+            format_gregorian(d, _lang()),
+        )
+    return format_html(
+        '<time datetime="{}" class="dual-date"><span class="greg">{}</span> '
+        '<span class="hijri">({})</span></time>',
+        d.isoformat(),
+        format_gregorian(d, _lang()),
+        hijri_text,
+    )
+
+
+@register.filter
+def mobile(value):
+    """{{ phone|mobile }} → "050 123 4567", isolated left-to-right inside RTL text."""
+    if not value:
+        return ""
+    return format_html('<bdi dir="ltr">{}</bdi>', format_mobile_local(str(value)))
+
+
+@register.filter
+def mask_id(value):
+    """{{ nid|mask_id }} → "******1234", isolated so the stars stay on the left in RTL."""
+    if not value:
+        return ""
+    return format_html('<bdi dir="ltr">{}</bdi>', mask_national_id(str(value)))
+
+
+@register.filter
+def mask_mobile(value):
+    """{{ phone|mask_mobile }} → "••• ••• 4567", isolated left-to-right."""
+    masked = _mask_mobile(value) if value else ""
+    if not masked:
+        return ""
+    return format_html('<bdi dir="ltr">{}</bdi>', masked)
+
+
+@register.filter
+def days(value):
+    """{{ n|days }} → "يوم واحد", "يومان", "3 أيام", "14 يومًا" (or "1 day", "3 days"); negatives count as positive."""
+    try:
+        n = abs(int(value))
+    except (TypeError, ValueError):
+        return ""
+    if _lang() == "en":
+        return "1 day" if n == 1 else f"{n} days"
+    if n == 1:
+        return "يوم واحد"
+    if n == 2:
+        return "يومان"
+    if 3 <= n <= 10:
+        return f"{n} أيام"
+    return f"{n} يومًا"

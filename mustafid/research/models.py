@@ -1,0 +1,89 @@
+"""Referrals to a social researcher (الإحالة إلى الباحث الاجتماعي).
+
+The policy: when the procedures are unclear to the beneficiary, the officer
+refers them to the social researcher, who answers their questions and explains
+the organisational side. A referral may concern a request, or only a
+beneficiary or a contact before any request exists.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mustafid.beneficiaries.models import Beneficiary
+from mustafid.cases.models import Case
+from mustafid.interactions.models import Interaction
+
+
+class ReferralQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(answered_at__isnull=True)
+
+    def visible_to(self, user):
+        if user.reads_everything or user.is_officer:
+            return self
+        if user.is_researcher:
+            return self.filter(researcher=user)
+        if user.limited_to_branch:
+            return self.filter(referred_by__branch_id=user.branch_id) if user.branch_id else self.none()
+        if user.may_refer:
+            return self.filter(referred_by=user)
+        return self.none()
+
+
+class Referral(models.Model):
+    case = models.ForeignKey(
+        Case, verbose_name=_("طلب الدعم"), null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        verbose_name=_("المستفيد"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    interaction = models.ForeignKey(
+        Interaction,
+        verbose_name=_("التواصل"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    researcher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("الباحث الاجتماعي"),
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+    )
+    question = models.TextField(_("سبب الإحالة / تساؤلات المستفيد"))
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("أحاله"), on_delete=models.PROTECT, related_name="referrals_made"
+    )
+    referred_at = models.DateTimeField(_("تاريخ الإحالة"), default=timezone.now)
+    answer = models.TextField(_("رد الباحث"), blank=True)
+    answered_at = models.DateTimeField(_("تاريخ الرد"), null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("إحالة")
+        verbose_name_plural = _("الإحالات إلى الباحث الاجتماعي")
+        ordering = ["-referred_at", "-pk"]
+
+    def __str__(self):
+        return f"{_('إحالة')} #{self.pk} — {self.subject}"
+
+    @property
+    def subject(self):
+        if self.beneficiary_id:
+            return self.beneficiary.full_name
+        if self.interaction_id:
+            return self.interaction.who
+        return ""
+
+    @property
+    def is_answered(self):
+        return self.answered_at is not None

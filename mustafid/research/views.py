@@ -1,0 +1,98 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from mustafid.association.models import StaffTool
+from mustafid.beneficiaries.access import access_beneficiary
+from mustafid.cases.access import access_case
+from mustafid.cases.panels import Panel, register_panel
+from mustafid.cases.views import run_step
+from mustafid.interactions.access import access_interaction
+from mustafid.lib.errors import ActionRefused
+
+from . import actions
+from .access import access_referral
+from .forms import AnswerForm, ReferralForm
+from .models import Referral
+
+
+def _referral_panel(case, user, bound):
+    referrals = case.referrals.select_related("researcher", "referred_by")
+    may_refer = user.may_refer and case.is_open
+    if not referrals and not may_refer:
+        return None
+    return {"referrals": referrals, "form": (bound or ReferralForm()) if may_refer else None}
+
+
+def register_panels():
+    register_panel(Panel("referral", 30, "research/panels/referral.html", _referral_panel))
+
+
+@login_required
+@require_POST
+def refer_case(request, pk):
+    case = access_case(request.user, pk)
+    if not request.user.may_refer:
+        raise PermissionDenied
+    form = ReferralForm(request.POST)
+    return run_step(
+        request, case,
+        lambda data: actions.refer_to_researcher(case=case, by=request.user, **data),
+        success=_("تمت الإحالة إلى الباحث الاجتماعي."), panel="referral", form=form,
+    )
+
+
+@login_required
+def refer_other(request, kind, pk):
+    """Refer a beneficiary's or a contact's questions before any request exists."""
+    if not request.user.may_refer:
+        raise PermissionDenied
+    if kind == "beneficiary":
+        subject = {"beneficiary": access_beneficiary(request.user, pk)}
+    else:
+        subject = {"interaction": access_interaction(request.user, pk)}
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = actions.refer_to_researcher(by=request.user, **subject, **form.cleaned_data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("تمت الإحالة إلى الباحث الاجتماعي."))
+            return redirect("research:detail", referral.pk)
+    return render(request, "research/refer.html", {"form": form, **subject},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def referral_list(request):
+    user = request.user
+    referrals = Referral.objects.visible_to(user).select_related(
+        "researcher", "referred_by", "beneficiary", "interaction", "case"
+    )
+    if request.GET.get("state") != "all":
+        referrals = referrals.open()
+    return render(request, "research/list.html", {"referrals": referrals[:200], "state": request.GET.get("state", "")})
+
+
+@login_required
+def referral_detail(request, pk):
+    referral = access_referral(request.user, pk, answer=request.method == "POST")
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.answer_referral(referral, answer=form.cleaned_data["answer"], by=request.user)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("تم تسجيل الرد."))
+            return redirect("research:detail", referral.pk)
+    return render(request, "research/detail.html", {
+        "referral": referral,
+        "form": form if referral.researcher_id == request.user.pk and not referral.is_answered else None,
+        "guide": next((t for t in StaffTool.objects.current() if t.kind == StaffTool.Kind.RESEARCH_GUIDE), None),
+    }, status=400 if request.method == "POST" else 200)

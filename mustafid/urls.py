@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from mustafid.association import views as association_views
+
+urlpatterns = [
+    path("healthz", association_views.healthz, name="healthz"),
+    path("", include("mustafid.reports.urls")),
+    path("", include("mustafid.association.urls")),
+    path("accounts/", include("mustafid.accounts.urls")),
+    path("beneficiaries/", include("mustafid.beneficiaries.urls")),
+    path("contacts/", include("mustafid.interactions.urls")),
+    path("cases/", include("mustafid.cases.urls")),
+    path("referrals/", include("mustafid.research.urls")),
+    path("committee/", include("mustafid.committee.urls")),
+    path("services/", include("mustafid.services.urls")),
+    path("audit/", include("mustafid.audit.urls")),
+    path("settings/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
