@@ -48,14 +48,15 @@ def env_list(name, default):
 
 
 DEBUG = env_bool("DEBUG", False)
+# The test suite runs with no environment of its own (pytest-django loads settings before any conftest).
+TESTING = "pytest" in sys.modules
 
 
 def _secret_key():
     key = os.environ.get("SECRET_KEY", "")
     if key:
         return key
-    if "pytest" in sys.modules:
-        # The test suite runs with no environment of its own (pytest-django loads settings before conftest).
+    if TESTING:
         return "tests-only-not-a-secret"
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false")
@@ -210,12 +211,14 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# Development and tests serve static files straight from the source folders; production from collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_DOCUMENT_BYTES = env_int("MAX_DOCUMENT_BYTES", 10 * 1024 * 1024)
@@ -230,5 +233,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

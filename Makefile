@@ -1,0 +1,58 @@
+# Mustafid — two commands on a fresh machine:  make run   and   make test
+# Everything the project needs is installed from here (and .ci/run for CI-only system packages).
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+PRESET ?= aoun
+# `make run` keeps one SQLite file per preset under var/, so trying all five never mixes them.
+RUN_DATABASE_URL := $(if $(DATABASE_URL),$(DATABASE_URL),sqlite:///$(CURDIR)/var/demo-$(PRESET).sqlite3)
+
+.PHONY: help install run migrate demo test test-fast messages bench check clean
+
+help:
+	@echo "make run     install, migrate, load the demo association (PRESET=$(PRESET)) and serve on 127.0.0.1:$(PORT)"
+	@echo "make test    the whole test suite (browser tests run when Chromium is installed, always in CI)"
+	@echo "make messages  refresh and compile the English translation catalogue"
+	@echo "make bench   run the benchmarks in bench/"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when the pinned requirements change.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	@mkdir -p var
+	DATABASE_URL=$(RUN_DATABASE_URL) DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DATABASE_URL=$(RUN_DATABASE_URL) DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo --preset $(PRESET)
+
+run: demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (policy page: /policy/ — staff sign-in: /accounts/login/)"
+	DATABASE_URL=$(RUN_DATABASE_URL) DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: install check
+	$(PY) -m pytest -q
+
+test-fast: install
+	$(PY) -m pytest -q -m "not browser"
+
+messages: install
+	bash scripts/translations.sh
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var/demo-*.sqlite3 var/media var/static var/test
