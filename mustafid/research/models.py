@@ -8,6 +8,7 @@ beneficiary or a contact before any request exists.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,15 @@ class ReferralQuerySet(models.QuerySet):
         if user.is_researcher:
             return self.filter(researcher=user)
         if user.limited_to_branch:
-            return self.filter(referred_by__branch_id=user.branch_id) if user.branch_id else self.none()
+            # What the referral is about decides, as for requests and beneficiaries: its request's
+            # branch, else its beneficiary's, else the contact's. Not the branch of whoever referred.
+            if not user.branch_id:
+                return self.none()
+            return self.filter(
+                Q(case__beneficiary__branch_id=user.branch_id)
+                | Q(case__isnull=True, beneficiary__branch_id=user.branch_id)
+                | Q(case__isnull=True, beneficiary__isnull=True, interaction__branch_id=user.branch_id)
+            )
         if user.may_refer:
             return self.filter(referred_by=user)
         return self.none()

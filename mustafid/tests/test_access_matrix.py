@@ -1,0 +1,729 @@
+"""Access for every view × every role: allowed, 403 or 404, and where anonymous visitors are sent.
+
+`MATRIX` below is the specification, one line per (view, object, method), one column per
+persona. It follows the design:
+
+* anonymous visitors are sent to the sign-in page, except for the public policy, the logo and
+  the health check; the settings screens (Django admin) send them to the admin's own sign-in;
+* 404 when the role may not know the record exists (other branch, not referred to this
+  researcher, never submitted to the committee, a request for a volunteer);
+* 403 when the role may see the record but not take this step (read-only roles writing,
+  an officer deciding for the committee, someone answering a referral not assigned to them);
+* a refused POST changes nothing and writes no audit row of that action; an allowed POST
+  writes the audit row of its action; every read of a sensitive record is audited with
+  the reader and the client address.
+
+Cell tokens: a status code, `login` (302 to the sign-in page, /accounts/login/) or `admin`
+(302 to /settings/login/: what Django admin does for anonymous visitors and for signed-in
+users who are not staff; only managers are staff).
+
+The objects live in one module-wide `world`, built once through the real actions inside a
+transaction that is rolled back at the end; each test runs in its own savepoint, so an
+allowed POST never leaks into the next test.
+"""
+
+import datetime
+import io
+import types
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from mustafid.accounts.models import Role, User
+from mustafid.association.models import Association, Branch, Region, StaffTool
+from mustafid.audit.models import AuditEvent, EventType
+from mustafid.beneficiaries.actions import add_household_member
+from mustafid.beneficiaries.models import Beneficiary, Category, HouseholdMember
+from mustafid.cases import actions as case_actions
+from mustafid.cases.models import Case, CaseDocument, CaseEvent, Declaration, SupportType
+from mustafid.committee.models import Decision
+from mustafid.conftest import PDF_BYTES, case_at, make_beneficiary, pdf_file, signature_data_url, valid_dates
+from mustafid.demo.loader import load_demo_staff, load_preset
+from mustafid.interactions.actions import log_interaction
+from mustafid.interactions.models import Interaction
+from mustafid.lib.saudi import generate_national_id, mask_national_id
+from mustafid.research.actions import refer_to_researcher
+from mustafid.research.models import Referral
+from mustafid.services.models import Service, ServiceDelivery
+
+CLIENT_IP = "198.51.100.23"
+
+ROLES = ("anonymous", "officer", "researcher", "committee", "branch_rep", "volunteer", "manager", "auditor",
+         "outsider")
+
+# Who is who: officer, researcher, committee (member), branch_rep (of the second branch), volunteer,
+# manager, auditor, and outsider (a branch rep of the third branch). Objects:
+#   beneficiary_referred   head office; their request `case_received` is referred to the researcher
+#   beneficiary_submitted  head office; their request `case_with_committee` is with the committee
+#   beneficiary_branch     branch_rep's branch; their request is `case_branch`
+#   member_*               a household member of that beneficiary
+#   case_<status>          a head-office request walked to that status through the real actions; none is
+#                          referred but case_received; those from with_committee on were submitted
+#   document_received      a pending document of case_received (document_branch: of case_branch)
+#   document_with_committee / declaration_with_committee: files of case_with_committee
+#   referral_researcher    case_received referred by the officer to the researcher
+#   referral_branch        beneficiary_branch referred by the officer to another researcher
+#   referral_volunteer     beneficiary_referred referred by the volunteer to another researcher
+#   interaction_volunteer  a contact logged by the volunteer with beneficiary_referred
+#   interaction_officer    a contact logged by the officer with someone not yet registered
+#   ?beneficiary_branch    the query string ?beneficiary=<beneficiary_branch>
+MATRIX = """
+# view                         object                     method anon  offi  rsch  cmte  brep  volu  mngr  audt  outs
+healthz                        -                          GET    200   200   200   200   200   200   200   200   200
+association:policy             -                          GET    200   200   200   200   200   200   200   200   200
+association:logo               -                          GET    200   200   200   200   200   200   200   200   200
+accounts:login                 -                          GET    200   302   302   302   302   302   302   302   302
+accounts:login                 -                          POST   200   302   302   302   302   302   302   302   302
+accounts:logout                -                          POST   login login login login login login login login login
+reports:home                   -                          GET    login 200   200   200   200   200   200   200   200
+association:staff_tools        -                          GET    login 200   200   200   200   200   200   200   200
+association:staff_tool_file    staff_tool                 GET    login 200   200   200   200   200   200   200   200
+audit:list                     -                          GET    login 403   403   403   403   403   200   200   403
+admin:index                    -                          GET    admin admin admin admin admin admin 200   admin admin
+settings_login                 -                          GET    login login login login login login login login login
+
+beneficiaries:list             -                          GET    login 200   200   200   200   200   200   200   200
+beneficiaries:new              -                          GET    login 200   403   403   200   403   403   403   200
+beneficiaries:new              -                          POST   login 302   403   403   302   403   403   403   302
+beneficiaries:detail           beneficiary_referred       GET    login 200   200   404   404   200   200   200   404
+beneficiaries:detail           beneficiary_submitted      GET    login 200   404   200   404   200   200   200   404
+beneficiaries:detail           beneficiary_branch         GET    login 200   404   404   200   200   200   200   404
+beneficiaries:edit             beneficiary_referred       GET    login 200   403   404   404   403   403   403   404
+beneficiaries:edit             beneficiary_referred       POST   login 302   403   404   404   403   403   403   404
+beneficiaries:edit             beneficiary_submitted      POST   login 302   404   403   404   403   403   403   404
+beneficiaries:edit             beneficiary_branch         GET    login 200   404   404   200   403   403   403   404
+beneficiaries:edit             beneficiary_branch         POST   login 302   404   404   302   403   403   403   404
+beneficiaries:household_add    beneficiary_referred       POST   login 302   403   404   404   403   403   403   404
+beneficiaries:household_add    beneficiary_branch         POST   login 302   404   404   302   403   403   403   404
+beneficiaries:household_remove member_referred            POST   login 302   403   404   404   403   403   403   404
+beneficiaries:household_remove member_branch              POST   login 302   404   404   302   403   403   403   404
+
+interactions:list              -                          GET    login 200   200   403   200   200   200   200   200
+interactions:new               -                          GET    login 200   200   403   200   200   403   403   200
+interactions:new               -                          POST   login 302   302   403   302   302   403   403   302
+interactions:new               ?beneficiary_branch        GET    login 200   404   403   200   200   403   403   404
+interactions:new               ?beneficiary_branch        POST   login 302   404   403   302   302   403   403   404
+
+cases:list                     -                          GET    login 200   200   200   200   403   200   200   200
+cases:new                      beneficiary_referred       GET    login 200   403   404   404   403   403   403   404
+cases:new                      beneficiary_referred       POST   login 302   403   404   404   403   403   403   404
+cases:new                      beneficiary_branch         POST   login 302   404   404   302   403   403   403   404
+cases:detail                   case_received              GET    login 200   200   404   404   404   200   200   404
+cases:detail                   case_with_committee        GET    login 200   404   200   404   404   200   200   404
+cases:detail                   case_branch                GET    login 200   404   404   200   404   200   200   404
+cases:upload_document          case_received              POST   login 302   403   404   404   404   403   403   404
+cases:upload_document          case_branch                POST   login 302   404   404   302   404   403   403   404
+cases:document_file            document_received          GET    login 200   200   404   404   404   200   200   404
+cases:document_file            document_with_committee    GET    login 200   404   200   404   404   200   200   404
+cases:document_file            document_branch            GET    login 200   404   404   200   404   200   200   404
+cases:verify_document          document_received          POST   login 302   403   404   404   404   403   403   404
+cases:verify_document          document_branch            POST   login 302   404   404   302   404   403   403   404
+cases:refuse_document          document_received          POST   login 302   403   404   404   404   403   403   404
+cases:mark_incomplete          case_received              POST   login 302   403   404   404   404   403   403   404
+cases:record_declaration       case_documents_complete    POST   login 302   404   404   404   404   403   403   404
+cases:declaration_form_pdf     case_documents_complete    GET    login 200   404   404   404   404   200   200   404
+cases:declaration_file         declaration_with_committee GET    login 200   404   200   404   404   200   200   404
+cases:submit                   case_declared              POST   login 302   404   404   404   404   403   403   404
+cases:register                 case_approved              POST   login 302   404   403   404   404   403   403   404
+services:record_delivery       case_registered            POST   login 302   404   403   404   404   403   403   404
+cases:close                    case_in_service            POST   login 302   404   403   404   404   403   403   404
+
+committee:agenda               -                          GET    login 200   403   200   403   403   200   200   403
+committee:decide               case_with_committee        POST   login 403   404   302   404   404   403   403   404
+
+research:list                  -                          GET    login 200   200   200   200   200   200   200   200
+research:detail                referral_researcher        GET    login 200   200   404   404   404   200   200   404
+research:detail                referral_researcher        POST   login 403   302   404   404   404   403   403   404
+research:detail                referral_branch            GET    login 200   404   404   200   404   200   200   404
+research:detail                referral_branch            POST   login 403   404   404   403   404   403   403   404
+research:detail                referral_volunteer         GET    login 200   404   404   404   200   200   200   404
+research:refer_case            case_received              POST   login 302   403   404   404   404   403   403   404
+research:refer_case            case_branch                POST   login 302   404   404   302   404   403   403   404
+research:refer_beneficiary     beneficiary_referred       GET    login 200   403   403   404   200   403   403   404
+research:refer_beneficiary     beneficiary_referred       POST   login 302   403   403   404   302   403   403   404
+research:refer_beneficiary     beneficiary_branch         GET    login 200   403   403   200   200   403   403   404
+research:refer_interaction     interaction_volunteer      GET    login 200   403   403   404   200   403   403   404
+research:refer_interaction     interaction_volunteer      POST   login 302   403   403   404   302   403   403   404
+research:refer_interaction     interaction_officer        GET    login 200   403   403   404   404   403   403   404
+"""
+
+# Cells the code still gets wrong, keyed (view, object, method, role): the reason, reported to the lead.
+# Such cells are strict xfails: they turn red the day the bug is fixed, so the entry is removed.
+KNOWN_BUGS = {}
+
+
+class Row(types.SimpleNamespace):
+    pass
+
+
+def parse_matrix(text):
+    rows = []
+    for line in text.strip().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        view, target, method, *cells = line.split()
+        assert len(cells) == len(ROLES), f"{view} {target} {method}: {len(cells)} cells for {len(ROLES)} roles"
+        rows.append(Row(view=view, target=target, method=method, expected=dict(zip(ROLES, cells))))
+    return rows
+
+
+ROWS = parse_matrix(MATRIX)
+
+
+# ---------------------------------------------------------------------------------------------
+# The world: built once for the module, rolled back at its end.
+# ---------------------------------------------------------------------------------------------
+
+def png_bytes():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (20, 110, 90)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def build_world():
+    load_preset("aoun")
+    users = {user.username: user for user in load_demo_staff()}
+    hq, branch, third = Branch.objects.order_by("-is_head_office", "pk")[:3]
+    outsider = User(username="outsider", first_name="فهد", last_name="الدوسري", role=Role.BRANCH_REP, branch=third)
+    outsider.set_unusable_password()
+    outsider.save()
+    users["outsider"] = outsider
+    other_researcher = User(username="researcher2", first_name="منى", role=Role.RESEARCHER, branch=hq)
+    other_researcher.set_unusable_password()
+    other_researcher.save()
+    officer, committee, volunteer = users["officer"], users["committee"], users["volunteer"]
+
+    def beneficiary(first_name, at=hq):
+        return make_beneficiary(by=officer, branch=at, first_name=first_name)
+
+    def walked(status, first_name, at=hq):
+        return case_at(status, beneficiary=beneficiary(first_name, at), officer=officer, committee_member=committee)
+
+    def pending_document(case):
+        return case_actions.upload_document(
+            case, document_type=case.support_type.required_documents.first(), uploaded_file=pdf_file(),
+            by=officer, **valid_dates())
+
+    w = types.SimpleNamespace(users=users, hq=hq, branch=branch, other_researcher=other_researcher)
+    w.case_received = walked("received", "ريان")
+    w.document_received = pending_document(w.case_received)
+    w.beneficiary_referred = w.case_received.beneficiary
+    w.member_referred = add_household_member(w.beneficiary_referred, by=officer, name="سارة", relation="daughter")
+    w.referral_researcher = refer_to_researcher(researcher=users["researcher"], question="ما المستندات المطلوبة؟",
+                                                by=officer, case=w.case_received)
+
+    w.case_documents_complete = walked("documents_complete", "بدر")
+    w.case_declared = walked("declared", "تركي")
+    w.case_with_committee = walked("with_committee", "زياد")
+    w.beneficiary_submitted = w.case_with_committee.beneficiary
+    w.document_with_committee = w.case_with_committee.documents.first()
+    w.declaration_with_committee = w.case_with_committee.current_declaration
+    w.case_approved = walked("approved", "ماجد")
+    w.case_registered = walked("registered", "نايف")
+    w.case_in_service = walked("in_service", "هشام")
+
+    w.case_branch = walked("received", "عادل", at=branch)
+    w.document_branch = pending_document(w.case_branch)
+    w.beneficiary_branch = w.case_branch.beneficiary
+    w.member_branch = add_household_member(w.beneficiary_branch, by=officer, name="ليلى", relation="mother")
+    w.referral_branch = refer_to_researcher(researcher=other_researcher, question="متى يصل الدعم؟", by=officer,
+                                            beneficiary=w.beneficiary_branch)
+
+    w.interaction_volunteer = log_interaction(channel="phone", direction="in", kind="inquiry",
+                                              summary="سأل عن مواعيد الجلسات", by=volunteer,
+                                              beneficiary=w.beneficiary_referred)
+    w.interaction_officer = log_interaction(channel="phone", direction="in", kind="inquiry",
+                                            summary="يسأل عن التسجيل", by=officer, contact_name="سلطان",
+                                            contact_mobile="+966551234567")
+    w.referral_volunteer = refer_to_researcher(researcher=other_researcher, question="لم يفهم خطوات الطلب",
+                                               by=volunteer, beneficiary=w.beneficiary_referred)
+
+    association = Association.objects.current()
+    association.logo.save("logo.png", ContentFile(png_bytes()))
+    w.staff_tool = StaffTool.objects.order_by("pk").first()
+    w.staff_tool.file.save("bylaws.pdf", ContentFile(PDF_BYTES))
+
+    # One signed-in session per persona, made once (force_login for every test is the slow part).
+    w.sessions = {}
+    for role, user in users.items():
+        signed_in = Client()
+        signed_in.force_login(user)
+        w.sessions[role] = signed_in.cookies[django_settings.SESSION_COOKIE_NAME].value
+    return w
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("access-matrix-media"))
+    media.enable()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            media.disable()
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+    media.disable()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(world):
+    """Overrides the shared fixture: files stay in the world's own folder (never var/) for the whole module."""
+
+
+# ---------------------------------------------------------------------------------------------
+# How each object of the table becomes URL arguments, and what each POST sends.
+# ---------------------------------------------------------------------------------------------
+
+def _pk(name):
+    return lambda w: {"args": [getattr(w, name).pk], "query": "", "obj": getattr(w, name)}
+
+
+TARGETS = {
+    "-": lambda w: {"args": [], "query": "", "obj": None},
+    "?beneficiary_branch": lambda w: {"args": [], "query": f"?beneficiary={w.beneficiary_branch.pk}",
+                                      "obj": w.beneficiary_branch},
+    "member_referred": lambda w: {"args": [w.beneficiary_referred.pk, w.member_referred.pk], "query": "",
+                                  "obj": w.member_referred},
+    "member_branch": lambda w: {"args": [w.beneficiary_branch.pk, w.member_branch.pk], "query": "",
+                                "obj": w.member_branch},
+}
+for _name in ("staff_tool", "beneficiary_referred", "beneficiary_submitted", "beneficiary_branch", "case_received",
+              "case_documents_complete", "case_declared", "case_with_committee", "case_approved", "case_registered",
+              "case_in_service", "case_branch", "document_received", "document_with_committee", "document_branch",
+              "declaration_with_committee", "referral_researcher", "referral_branch", "referral_volunteer",
+              "interaction_volunteer", "interaction_officer"):
+    TARGETS[_name] = _pk(_name)
+
+
+def beneficiary_data(beneficiary, **changes):
+    data = {
+        "first_name": beneficiary.first_name, "father_name": beneficiary.father_name,
+        "grandfather_name": beneficiary.grandfather_name, "family_name": beneficiary.family_name,
+        "national_id": beneficiary.national_id, "mobile": beneficiary.mobile,
+        "birth_date": beneficiary.birth_date.isoformat(), "gender": beneficiary.gender,
+        "nationality": beneficiary.nationality, "region": beneficiary.region_id, "city": beneficiary.city,
+        "branch": beneficiary.branch_id, "category": beneficiary.category_id,
+    }
+    data.update(changes)
+    return data
+
+
+def new_beneficiary_data(w, obj, user):
+    return {
+        "first_name": "يوسف", "father_name": "أحمد", "grandfather_name": "علي", "family_name": "الشمراني",
+        "national_id": generate_national_id("1", 99_999_991), "mobile": "0559876543", "birth_date": "1988-03-02",
+        "gender": "male", "nationality": "سعودي", "region": Region.objects.get(code="asir").pk, "city": "أبها",
+        "branch": w.hq.pk, "category": Category.objects.first().pk,
+    }
+
+
+def referral_data(w, obj, user):
+    return {"researcher": w.users["researcher"].pk, "question": "يحتاج شرح خطوات الطلب"}
+
+
+def case_file_upload(w, obj, user):
+    doc_type = obj.support_type.required_documents.order_by("pk").last()
+    today = timezone.localdate()
+    return {"document_type": doc_type.pk, "file": pdf_file(),
+            "issued_on": (today - datetime.timedelta(days=30)).isoformat(),
+            "expires_on": (today + datetime.timedelta(days=300)).isoformat()}
+
+
+PAYLOADS = {
+    "accounts:login": lambda w, obj, user: {},
+    "accounts:logout": lambda w, obj, user: {},
+    "beneficiaries:new": new_beneficiary_data,
+    "beneficiaries:edit": lambda w, obj, user: beneficiary_data(obj, city="خميس مشيط"),
+    "beneficiaries:household_add": lambda w, obj, user: {"name": "عمر", "relation": "son"},
+    "beneficiaries:household_remove": lambda w, obj, user: {},
+    "interactions:new": lambda w, obj, user: {
+        "channel": "phone", "direction": "in", "kind": "inquiry", "summary": "استفسار عن الدعم",
+        **({} if obj else {"contact_name": "سلمان", "contact_mobile": "0501112233"}),
+    },
+    "cases:new": lambda w, obj, user: {"support_type": SupportType.objects.first().pk, "channel": "phone",
+                                       "need": "يحتاج إلى دعم العلاج"},
+    "cases:upload_document": case_file_upload,
+    "cases:verify_document": lambda w, obj, user: {},
+    "cases:refuse_document": lambda w, obj, user: {"reason": "الصورة غير واضحة"},
+    "cases:mark_incomplete": lambda w, obj, user: {"note": "ينقص تقرير طبي"},
+    "cases:record_declaration": lambda w, obj, user: {
+        "method": "on_screen", "signer_name": obj.beneficiary.full_name, "signature": signature_data_url(),
+        "read_aloud": "on",
+    },
+    "cases:submit": lambda w, obj, user: {},
+    "cases:register": lambda w, obj, user: {},
+    "cases:close": lambda w, obj, user: {"note": "تم تقديم الخدمة"},
+    "services:record_delivery": lambda w, obj, user: {"service": Service.objects.first().pk, "quantity": "500",
+                                                      "delivered_on": timezone.localdate().isoformat()},
+    "committee:decide": lambda w, obj, user: {"outcome": "approved", "reasons": "مستوفٍ للشروط"},
+    "research:detail": lambda w, obj, user: {"answer": "شرحت له الخطوات"},
+    "research:refer_case": referral_data,
+    "research:refer_beneficiary": referral_data,
+    "research:refer_interaction": referral_data,
+}
+
+# The audit row an allowed POST must write (None: an allowed POST that changes nothing).
+WRITTEN = {
+    "accounts:login": None,
+    "accounts:logout": EventType.SIGNED_OUT,
+    "beneficiaries:new": EventType.BENEFICIARY_CREATED,
+    "beneficiaries:edit": EventType.BENEFICIARY_UPDATED,
+    "beneficiaries:household_add": EventType.HOUSEHOLD_MEMBER_ADDED,
+    "beneficiaries:household_remove": EventType.HOUSEHOLD_MEMBER_REMOVED,
+    "interactions:new": EventType.INTERACTION_LOGGED,
+    "cases:new": EventType.CASE_OPENED,
+    "cases:upload_document": EventType.DOCUMENT_UPLOADED,
+    "cases:verify_document": EventType.DOCUMENT_VERIFIED,
+    "cases:refuse_document": EventType.DOCUMENT_REFUSED,
+    "cases:mark_incomplete": EventType.CASE_MARKED_INCOMPLETE,
+    "cases:record_declaration": EventType.DECLARATION_RECORDED,
+    "cases:submit": EventType.CASE_SUBMITTED,
+    "cases:register": EventType.BENEFICIARY_REGISTERED,
+    "cases:close": EventType.CASE_CLOSED,
+    "services:record_delivery": EventType.SERVICE_DELIVERED,
+    "committee:decide": EventType.DECISION_RECORDED,
+    "research:detail": EventType.REFERRAL_ANSWERED,
+    "research:refer_case": EventType.REFERRAL_CREATED,
+    "research:refer_beneficiary": EventType.REFERRAL_CREATED,
+    "research:refer_interaction": EventType.REFERRAL_CREATED,
+}
+
+# The audit row every allowed read of a sensitive record must write.
+READ = {
+    "beneficiaries:detail": EventType.BENEFICIARY_VIEWED,
+    "cases:detail": EventType.CASE_VIEWED,
+    "cases:declaration_form_pdf": EventType.CASE_VIEWED,
+    "cases:document_file": EventType.DOCUMENT_VIEWED,
+    "cases:declaration_file": EventType.DECLARATION_VIEWED,
+}
+
+WRITE_EVENTS = [value for value in EventType.values if value >= 200]
+
+
+def state():
+    """Everything a POST could change, as plain values."""
+    return {
+        "cases": sorted(Case.objects.values_list("pk", "status", "submitted_at", "closed_at")),
+        "documents": sorted(CaseDocument.objects.values_list("pk", "status")),
+        "beneficiaries": sorted(Beneficiary.objects.values_list("pk", "updated_at", "registered_at")),
+        "household": sorted(HouseholdMember.objects.values_list("pk", flat=True)),
+        "declarations": sorted(Declaration.objects.values_list("pk", flat=True)),
+        "referrals": sorted(Referral.objects.values_list("pk", "answered_at")),
+        "interactions": sorted(Interaction.objects.values_list("pk", flat=True)),
+        "decisions": sorted(Decision.objects.values_list("pk", flat=True)),
+        "deliveries": sorted(ServiceDelivery.objects.values_list("pk", flat=True)),
+        "case_events": CaseEvent.objects.count(),
+        "written_audit": AuditEvent.objects.filter(event_type__in=WRITE_EVENTS).count(),
+    }
+
+
+def request(client, w, row, role):
+    user = w.users.get(role)
+    if user is not None:
+        client.cookies[django_settings.SESSION_COOKIE_NAME] = w.sessions[role]
+    target = TARGETS[row.target](w)
+    url = reverse(row.view, args=target["args"]) + target["query"]
+    if row.method == "GET":
+        response = client.get(url, REMOTE_ADDR=CLIENT_IP)
+    else:
+        response = client.post(url, PAYLOADS[row.view](w, target["obj"], user), REMOTE_ADDR=CLIENT_IP)
+    response.close()
+    return response, target, user
+
+
+def assert_status(response, expected):
+    location = urlparse(response.get("Location", "")).path
+    if expected == "login":
+        assert (response.status_code, location) == (302, "/accounts/login/")
+    elif expected == "admin":
+        assert (response.status_code, location) == (302, "/settings/login/")
+    else:
+        assert response.status_code == int(expected), response.content[:300]
+
+
+def _cells():
+    for row in ROWS:
+        for role in ROLES:
+            expected = row.expected[role]
+            marks = ()
+            reason = KNOWN_BUGS.get((row.view, row.target, row.method, role))
+            if reason:
+                marks = (pytest.mark.xfail(strict=True, reason=reason),)
+            label = f"{role} {row.method} {row.view} on {row.target} gets {expected}"
+            yield pytest.param(row, role, id=label, marks=marks)
+
+
+# ---------------------------------------------------------------------------------------------
+# The matrix
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row, role", list(_cells()))
+def test_every_role_gets_the_designed_answer_from_every_view(world, client, row, role):
+    expected = row.expected[role]
+    last_audit = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    before = state() if row.method == "POST" else None
+
+    response, target, user = request(client, world, row, role)
+
+    assert_status(response, expected)
+    new_audit = AuditEvent.objects.filter(pk__gt=last_audit)
+    refused = user is None or expected in ("403", "404", "405")
+    if row.method == "GET":
+        # Every write is audited (see the actions), so a GET that wrote no audit row changed nothing.
+        assert not new_audit.filter(event_type__in=WRITE_EVENTS).exists()
+    elif refused or WRITTEN[row.view] is None:
+        # A refusal, or an allowed POST that changes nothing: nothing changed at all.
+        assert state() == before
+        assert not new_audit.filter(event_type__in=WRITE_EVENTS).exists()
+    else:
+        assert new_audit.filter(event_type=WRITTEN[row.view], actor=user, ip_address=CLIENT_IP).exists(), (
+            f"an allowed {row.view} must write its {EventType(WRITTEN[row.view]).label} audit row"
+        )
+    if expected == "404" or user is None:
+        # Not even a read is recorded for what the user may not know exists.
+        assert not new_audit.exists()
+    if row.method == "GET" and expected == "200" and row.view in READ:
+        assert new_audit.filter(event_type=READ[row.view], actor=user, actor_label=user.username,
+                                ip_address=CLIENT_IP, target_id=str(target["obj"].pk)).count() == 1
+
+
+def _project_url_names(resolver, namespace=""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            urlconf = getattr(pattern.urlconf_name, "__name__", pattern.urlconf_name)
+            if pattern.namespace == "admin" or urlconf == "django.conf.urls.i18n":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _project_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            module = getattr(pattern.callback, "__module__", "")
+            if module.startswith(("django.views.static", "django.contrib.staticfiles")):
+                continue
+            yield f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {pattern.pattern}>"
+
+
+def test_every_url_pattern_of_the_project_is_in_the_access_table():
+    in_project = set(_project_url_names(get_resolver()))
+    in_table = {row.view for row in ROWS}
+    assert in_project - in_table == set(), "views without access tests: add them to MATRIX"
+    assert in_table - in_project == {"admin:index"}
+
+
+def test_every_post_line_of_the_table_says_what_it_sends_and_which_audit_row_it_writes():
+    post_views = {row.view for row in ROWS if row.method == "POST"}
+    assert post_views == set(PAYLOADS)
+    assert post_views == set(WRITTEN)
+
+
+GET_VIEWS = {row.view for row in ROWS if row.method == "GET"}
+POST_VIEWS = {row.view for row in ROWS if row.method == "POST"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", sorted(POST_VIEWS - GET_VIEWS))
+def test_a_view_that_only_takes_post_answers_get_with_405_and_changes_nothing(world, client, view):
+    row = next(r for r in ROWS if r.view == view)
+    client.force_login(world.users["officer"])
+    before = state()
+    response = client.get(reverse(view, args=TARGETS[row.target](world)["args"]))
+    assert response.status_code == 405
+    assert state() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", sorted(GET_VIEWS - POST_VIEWS - {"admin:index"}))
+def test_a_view_without_a_post_line_answers_post_with_405_and_changes_nothing(world, client, view):
+    """So no view takes a POST that the table does not check."""
+    row = next(r for r in ROWS if r.view == view)
+    client.force_login(world.users["officer"])
+    before = state()
+    response = client.post(reverse(view, args=TARGETS[row.target](world)["args"]), {})
+    assert response.status_code == 405
+    assert state() == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads are audited; volunteers see masked numbers
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["officer", "researcher", "volunteer", "manager", "auditor"])
+def test_every_read_of_a_beneficiary_record_is_audited_with_the_reader_and_their_address(world, client, role):
+    user = world.users[role]
+    beneficiary = world.beneficiary_referred
+    client.force_login(user)
+    before = AuditEvent.objects.filter(event_type=EventType.BENEFICIARY_VIEWED).count()
+
+    client.get(reverse("beneficiaries:detail", args=[beneficiary.pk]), REMOTE_ADDR="203.0.113.9")
+    client.get(reverse("beneficiaries:detail", args=[beneficiary.pk]), REMOTE_ADDR="203.0.113.10")
+
+    reads = AuditEvent.objects.filter(event_type=EventType.BENEFICIARY_VIEWED).order_by("pk")
+    assert reads.count() == before + 2
+    assert [(e.actor, e.actor_label, e.target_type, e.target_id, e.ip_address) for e in reads[before:]] == [
+        (user, user.username, "beneficiaries.beneficiary", str(beneficiary.pk), "203.0.113.9"),
+        (user, user.username, "beneficiaries.beneficiary", str(beneficiary.pk), "203.0.113.10"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_volunteer_sees_a_beneficiary_record_with_the_id_and_mobile_masked(world, client):
+    beneficiary = world.beneficiary_referred
+    client.force_login(world.users["volunteer"])
+    html = client.get(reverse("beneficiaries:detail", args=[beneficiary.pk])).content.decode()
+    assert beneficiary.full_name in html
+    assert beneficiary.national_id not in html
+    assert mask_national_id(beneficiary.national_id) in html
+    assert beneficiary.mobile[-9:] not in html.replace(" ", "")
+    assert "••• ••• " + beneficiary.mobile[-4:] in html
+    assert "سارة" not in html  # household
+    assert world.case_received.reference not in html  # requests and their timeline
+
+
+@pytest.mark.django_db
+def test_a_volunteer_sees_the_beneficiary_list_with_ids_and_mobiles_masked(world, client):
+    client.force_login(world.users["volunteer"])
+    html = client.get(reverse("beneficiaries:list")).content.decode()
+    for beneficiary in Beneficiary.objects.all():
+        assert beneficiary.full_name in html
+        assert beneficiary.national_id not in html
+        assert mask_national_id(beneficiary.national_id) in html
+        assert beneficiary.mobile[-9:] not in html.replace(" ", "")
+
+
+@pytest.mark.django_db
+def test_the_officer_sees_the_full_id_where_the_volunteer_sees_it_masked(world, client):
+    beneficiary = world.beneficiary_referred
+    client.force_login(world.users["officer"])
+    html = client.get(reverse("beneficiaries:detail", args=[beneficiary.pk])).content.decode()
+    assert beneficiary.national_id in html
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists show only what the role may see (the same rule as the detail pages)
+# ---------------------------------------------------------------------------------------------
+
+ALL_HQ = {"ريان", "بدر", "تركي", "زياد", "ماجد", "نايف", "هشام"}
+SUBMITTED = {"زياد", "ماجد", "نايف", "هشام"}
+LISTED_BENEFICIARIES = {
+    "officer": ALL_HQ | {"عادل"},
+    "researcher": {"ريان"},
+    "committee": SUBMITTED,
+    "branch_rep": {"عادل"},
+    "volunteer": ALL_HQ | {"عادل"},
+    "manager": ALL_HQ | {"عادل"},
+    "auditor": ALL_HQ | {"عادل"},
+    "outsider": set(),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(LISTED_BENEFICIARIES))
+def test_the_beneficiary_list_shows_each_role_only_the_records_it_may_open(world, client, role):
+    client.force_login(world.users[role])
+    html = client.get(reverse("beneficiaries:list")).content.decode()
+    shown = {first for first in ALL_HQ | {"عادل"} if f">{first} " in html}
+    assert shown == LISTED_BENEFICIARIES[role]
+
+
+LISTED_REFERRALS = {
+    "officer": {"referral_researcher", "referral_branch", "referral_volunteer"},
+    "researcher": {"referral_researcher"},
+    "committee": set(),
+    "branch_rep": {"referral_branch"},
+    "volunteer": {"referral_volunteer"},
+    "manager": {"referral_researcher", "referral_branch", "referral_volunteer"},
+    "auditor": {"referral_researcher", "referral_branch", "referral_volunteer"},
+    "outsider": set(),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(LISTED_REFERRALS))
+def test_the_referral_list_shows_each_role_only_the_referrals_it_may_open(world, client, role):
+    client.force_login(world.users[role])
+    html = client.get(reverse("research:list") + "?state=all").content.decode()
+    names = ("referral_researcher", "referral_branch", "referral_volunteer")
+    shown = {name for name in names if reverse("research:detail", args=[getattr(world, name).pk]) in html}
+    assert shown == LISTED_REFERRALS[role]
+
+
+# ---------------------------------------------------------------------------------------------
+# Referrals and branches (the visible_to fix)
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_branch_rep_does_not_see_a_referral_about_another_branch_made_by_a_colleague_of_their_branch(world):
+    # An officer posted at the branch may still refer a head-office beneficiary.
+    colleague = User.objects.create(username="officer_at_branch", role=Role.OFFICER, branch=world.branch)
+    referral = refer_to_researcher(researcher=world.other_researcher, question="سؤال عن الدعم", by=colleague,
+                                   beneficiary=world.beneficiary_submitted)
+    assert not Referral.objects.visible_to(world.users["branch_rep"]).filter(pk=referral.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_branch_rep_sees_every_referral_about_a_request_of_their_branch(world):
+    referral = refer_to_researcher(researcher=world.other_researcher, question="سؤال", by=world.users["officer"],
+                                   case=world.case_branch)
+    assert Referral.objects.visible_to(world.users["branch_rep"]).filter(pk=referral.pk).exists()
+    assert not Referral.objects.visible_to(world.users["outsider"]).filter(pk=referral.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_household_member_cannot_be_removed_through_another_beneficiarys_address(world, client):
+    client.force_login(world.users["officer"])
+    url = reverse("beneficiaries:household_remove", args=[world.beneficiary_referred.pk, world.member_branch.pk])
+    assert client.post(url).status_code == 404
+    assert HouseholdMember.objects.filter(pk=world.member_branch.pk).exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads that must not leak, and refusals that must not leave a read in the trail
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_beneficiary_page_shows_only_the_events_of_requests_the_reader_may_see(world, client):
+    officer = world.users["officer"]
+    hidden = case_actions.open_case(beneficiary=world.beneficiary_submitted, support_type=SupportType.objects.first(),
+                                    channel="phone", need="طلب آخر", by=officer)
+    case_actions.mark_incomplete(hidden, note="ملاحظة لا تخص اللجنة", by=officer)
+    client.force_login(world.users["committee"])
+    html = client.get(reverse("beneficiaries:detail", args=[world.beneficiary_submitted.pk])).content.decode()
+    assert world.case_with_committee.reference in html  # the request the committee has
+    assert "ملاحظة لا تخص اللجنة" not in html
+    assert reverse("cases:detail", args=[hidden.pk]) not in html
+
+
+@pytest.mark.django_db
+def test_opening_the_edit_form_of_a_beneficiary_is_audited_as_a_read(world, client):
+    client.force_login(world.users["officer"])
+    response = client.get(reverse("beneficiaries:edit", args=[world.beneficiary_referred.pk]), REMOTE_ADDR=CLIENT_IP)
+    assert world.beneficiary_referred.national_id in response.content.decode()
+    assert AuditEvent.objects.filter(event_type=EventType.BENEFICIARY_VIEWED, actor=world.users["officer"],
+                                     target_id=str(world.beneficiary_referred.pk), ip_address=CLIENT_IP).exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_referral_of_a_request_leaves_no_row_in_the_audit_trail(world, client):
+    client.force_login(world.users["researcher"])
+    before = AuditEvent.objects.count()
+    response = client.post(reverse("research:refer_case", args=[world.case_received.pk]),
+                           {"researcher": world.users["researcher"].pk, "question": "؟"})
+    assert response.status_code == 403
+    assert AuditEvent.objects.count() == before
