@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from mustafid.association import views as association_views
 
@@ -15,6 +16,12 @@ urlpatterns = [
     path("committee/", include("mustafid.committee.urls")),
     path("services/", include("mustafid.services.urls")),
     path("audit/", include("mustafid.audit.urls")),
+    # One sign-in for staff (throttled and audited): the settings screens use it too.
+    path(
+        "settings/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True, http_method_names=["get", "head"]),
+        name="settings_login",
+    ),
     path("settings/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

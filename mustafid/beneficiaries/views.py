@@ -69,7 +69,8 @@ def _unlinked_contact(request):
 
 @login_required
 def beneficiary_edit(request, pk):
-    beneficiary = access_beneficiary(request.user, pk, write=True)
+    # The edit form shows the whole record: opening it is a read, and audited as one.
+    beneficiary = access_beneficiary(request.user, pk, write=True, audit_read=request.method == "GET")
     form = BeneficiaryForm(request.POST or None, instance=beneficiary, user=request.user)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -82,13 +83,19 @@ def beneficiary_edit(request, pk):
                   status=400 if request.method == "POST" else 200)
 
 
-def timeline(beneficiary):
-    """One list of the beneficiary's contacts and of every event of their requests, newest first."""
-    # The apps above this one are reached through the ORM's reverse relations, not imports.
-    contacts = beneficiary.interactions.select_related("staff")
-    events = apps.get_model("cases", "CaseEvent").objects.filter(case__beneficiary=beneficiary).select_related(
-        "actor", "case"
-    )
+def timeline(beneficiary, user):
+    """One list of the beneficiary's contacts and of the events of their requests, newest first.
+
+    Only what the reader may see: a committee member sees the requests submitted to the committee,
+    not the notes of the others; a researcher, the contacts they logged.
+    """
+    # The apps above this one are reached by name through the ORM, not imported.
+    Case = apps.get_model("cases", "Case")
+    Interaction = apps.get_model("interactions", "Interaction")
+    contacts = Interaction.objects.visible_to(user).filter(beneficiary=beneficiary).select_related("staff")
+    events = apps.get_model("cases", "CaseEvent").objects.filter(
+        case__beneficiary=beneficiary, case__in=Case.objects.visible_to(user)
+    ).select_related("actor", "case")
     rows = chain(
         ({"kind": "contact", "at": c.occurred_at, "item": c} for c in contacts),
         ({"kind": "event", "at": e.at, "item": e} for e in events),
@@ -104,7 +111,7 @@ def render_detail(request, beneficiary, *, household_form=None, status=200):
             household=beneficiary.household.all(),
             household_form=household_form or (HouseholdMemberForm() if user.may_intake else None),
             cases=beneficiary.cases.visible_to(user).select_related("support_type"),
-            timeline=timeline(beneficiary),
+            timeline=timeline(beneficiary, user),
         )
     return render(request, "beneficiaries/detail.html", context, status=status)
 

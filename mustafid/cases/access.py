@@ -18,18 +18,22 @@ def _visible_case(user, pk):
     )
 
 
-def access_case(user, pk, *, write=False, decide=False):
+def access_case(user, pk, *, write=False, decide=False, refer=False):
     """404 for outsiders; 403 for those who may read but not take this step.
 
     write: the intake steps (documents, declaration, submission, registration, service).
     decide: the committee's decision.
+    refer: a referral to a social researcher.
+    Only a plain read (no step) is audited as a view of the request.
     """
     case = _visible_case(user, pk)
     if write and not user.may_intake:
         raise PermissionDenied
     if decide and not user.is_committee_member:
         raise PermissionDenied
-    if not (write or decide):
+    if refer and not user.may_refer:
+        raise PermissionDenied
+    if not (write or decide or refer):
         record(EventType.CASE_VIEWED, actor=user, target=case)
     return case
 

@@ -89,7 +89,8 @@ class CaseQuerySet(models.QuerySet):
         if user.reads_everything or user.is_officer:
             return self
         if user.limited_to_branch:
-            return self.filter(branch_id=user.branch_id) if user.branch_id else self.none()
+            # Requests follow their beneficiary: the branch that serves them now sees all of them.
+            return self.filter(beneficiary__branch_id=user.branch_id) if user.branch_id else self.none()
         if user.is_researcher:
             return self.filter(referrals__researcher=user).distinct()
         if user.is_committee_member:
@@ -120,6 +121,7 @@ class Case(models.Model):
     support_type = models.ForeignKey(SupportType, verbose_name=_("نوع الدعم"), on_delete=models.PROTECT)
     channel = models.CharField(_("قناة الاستلام"), max_length=20, choices=Channel.choices)
     need = models.TextField(_("وصف الحاجة"))
+    # The branch that received the request (for reports); who may see it follows the beneficiary's branch.
     branch = models.ForeignKey(Branch, verbose_name=_("المكتب"), on_delete=models.PROTECT, related_name="cases")
     status = models.CharField(_("الحالة"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     received_by = models.ForeignKey(

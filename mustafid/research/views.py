@@ -34,9 +34,7 @@ def register_panels():
 @login_required
 @require_POST
 def refer_case(request, pk):
-    case = access_case(request.user, pk)
-    if not request.user.may_refer:
-        raise PermissionDenied
+    case = access_case(request.user, pk, refer=True)
     form = ReferralForm(request.POST)
     return run_step(
         request, case,
