@@ -12,7 +12,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from mustafid.accounts.models import Role, User
 from mustafid.association.models import Branch, Region
@@ -184,17 +184,3 @@ def make_case(officer, committee_member):
                        committee_member=committee_member)
 
     return make
-
-
-@pytest.fixture(autouse=True)
-def _default_language_after_each_test():
-    """A request in English leaves English active in the thread; the next test starts in Arabic again."""
-    yield
-    translation.deactivate()
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    """Uploaded files of a test go to its own folder, never into var/."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-

@@ -1,14 +1,15 @@
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mustafid.audit.admin_base import ManagerAdmin
 from mustafid.lib.forms import DualDateField, LocalizedIntegerField
 
 from .models import Association, Branch, Channel, PolicyVersion, StaffTool
 
-admin.site.site_header = _("إعدادات مستفيد")
-admin.site.site_title = _("مستفيد")
+admin.site.site_header = pgettext_lazy("اسم النظام", "إعدادات مستفيد")
+admin.site.site_title = pgettext_lazy("اسم النظام", "مستفيد")
 admin.site.index_title = _("إعدادات الجمعية")
 
 

@@ -18,6 +18,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mustafid.association.models import Branch, Channel, PolicyVersion, bilingual
 from mustafid.beneficiaries.models import Beneficiary
@@ -315,19 +316,19 @@ class CaseEvent(models.Model):
     """One row of a request's timeline: the source of deadlines and reports."""
 
     class Kind(models.TextChoices):
-        OPENED = "opened", _("استلام الطلب")
-        DOCUMENT_UPLOADED = "document_uploaded", _("رفع مستند")
-        DOCUMENT_VERIFIED = "document_verified", _("التحقق من مستند")
-        DOCUMENT_REFUSED = "document_refused", _("رفض مستند")
-        MARKED_INCOMPLETE = "marked_incomplete", _("طلب غير مكتمل")
-        REFERRED = "referred", _("إحالة إلى الباحث الاجتماعي")
-        REFERRAL_ANSWERED = "referral_answered", _("رد الباحث الاجتماعي")
-        DECLARED = "declared", _("توقيع الإقرار")
-        SUBMITTED = "submitted", _("رفع الطلب للجنة البحث")
-        DECIDED = "decided", _("قرار لجنة البحث")
-        REGISTERED = "registered", _("استكمال التسجيل")
-        SERVICE_DELIVERED = "service_delivered", _("تقديم الخدمة")
-        CLOSED = "closed", _("إغلاق الطلب")
+        OPENED = "opened", pgettext_lazy("سجل الطلب", "استلام الطلب")
+        DOCUMENT_UPLOADED = "document_uploaded", pgettext_lazy("سجل الطلب", "رفع مستند")
+        DOCUMENT_VERIFIED = "document_verified", pgettext_lazy("سجل الطلب", "التحقق من مستند")
+        DOCUMENT_REFUSED = "document_refused", pgettext_lazy("سجل الطلب", "رفض مستند")
+        MARKED_INCOMPLETE = "marked_incomplete", pgettext_lazy("سجل الطلب", "طلب غير مكتمل")
+        REFERRED = "referred", pgettext_lazy("سجل الطلب", "إحالة إلى الباحث الاجتماعي")
+        REFERRAL_ANSWERED = "referral_answered", pgettext_lazy("سجل الطلب", "رد الباحث الاجتماعي")
+        DECLARED = "declared", pgettext_lazy("سجل الطلب", "توقيع الإقرار")
+        SUBMITTED = "submitted", pgettext_lazy("سجل الطلب", "رفع الطلب للجنة البحث")
+        DECIDED = "decided", pgettext_lazy("سجل الطلب", "قرار لجنة البحث")
+        REGISTERED = "registered", pgettext_lazy("سجل الطلب", "استكمال التسجيل")
+        SERVICE_DELIVERED = "service_delivered", pgettext_lazy("سجل الطلب", "تقديم الخدمة")
+        CLOSED = "closed", pgettext_lazy("سجل الطلب", "إغلاق الطلب")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("الحدث"), max_length=20, choices=Kind.choices)

@@ -15,8 +15,8 @@ from mustafid.cases.models import Case
 
 class Decision(models.Model):
     class Outcome(models.TextChoices):
-        APPROVED = "approved", _("قبول")
-        REJECTED = "rejected", _("رفض")
+        APPROVED = "approved", _("مقبول")
+        REJECTED = "rejected", _("مرفوض")
 
     case = models.ForeignKey(Case, verbose_name=_("طلب الدعم"), on_delete=models.PROTECT, related_name="decisions")
     number = models.CharField(_("رقم القرار"), max_length=20, unique=True)

@@ -1,0 +1,118 @@
+"""Browser tests: Chromium driven by Playwright against pytest-django's live server.
+
+The live server runs in another thread, so the data it serves must be committed:
+these fixtures use `transactional_db` (with a serialized rollback, so the regions
+seeded by a migration are back for whichever test runs next), never `db`.
+
+Chromium is Debian's, at /usr/bin/chromium. Without it the browser tests are
+skipped on a workstation but fail in CI (the CI variable is set), so a CI image
+that lost its browser cannot pass silently.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+RESULTS_DIR = Path(__file__).resolve().parent.parent / "test-results"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can tell whether the test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def _require_chromium():
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: the CI image must provide it for the browser tests")
+    pytest.skip("Chromium not installed")
+
+
+@pytest.fixture(scope="module")
+def _seeded_data_restored_afterwards(django_db_setup, django_db_blocker):
+    """Put back what the migrations seeded (regions, content types) once this module is done.
+
+    A transactional test ends by emptying every table. Django's serialized rollback
+    reloads the seeded rows at the start of such a test but not at its end, so the
+    tests that run after this module (pytest-django runs transactional tests after
+    the others, then the tests without a database) would find no regions.
+    """
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture
+def demo_association(_seeded_data_restored_afterwards, transactional_db, django_db_serialized_rollback):
+    """The `aoun` preset and the demo staff, committed so the live server sees them."""
+    from mustafid.demo.loader import load_demo_staff, load_preset
+
+    association, _created = load_preset("aoun")
+    load_demo_staff()
+    return association
+
+
+@pytest.fixture
+def browser(demo_association):
+    """Chromium, started after the data are loaded and closed before they are flushed."""
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM (fixtures, flush
+    # at teardown) would otherwise refuse to run here.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """An Arabic page at 1280x900; on failure its screenshot and HTML go to test-results/."""
+    context = browser.new_context(viewport=VIEWPORT, locale="ar-SA", timezone_id="Asia/Riyadh")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.problems = []  # console errors, uncaught exceptions, failed requests (CSP violations show here)
+    page.on("console", lambda msg: msg.type == "error"
+            and page.problems.append(f"console: {msg.text} ({msg.location.get('url', '')})"))
+    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda req: page.problems.append(f"request failed: {req.url} {req.failure}"))
+    page.on("response", lambda resp: resp.status >= 400 and page.problems.append(f"HTTP {resp.status}: {resp.url}"))
+    try:
+        yield page
+    finally:
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            RESULTS_DIR.mkdir(exist_ok=True)
+            stem = RESULTS_DIR / request.node.name
+            try:
+                page.screenshot(path=f"{stem}.png", full_page=True)
+                Path(f"{stem}.html").write_text(page.content(), encoding="utf-8")
+            except Exception as error:  # the page may be gone; the test's own error matters more
+                print(f"could not save the failure screenshot: {error}")
+        context.close()

@@ -1,0 +1,48 @@
+"""`manage.py load_demo`: the preset association, its demo staff, printed sign-ins."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from mustafid.accounts.models import Role, User
+from mustafid.association.models import Association
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_loads_the_association_and_one_demo_user_per_role_and_prints_the_sign_ins(db):
+    output = run("--preset", "qader")
+    assert Association.objects.get().name_en.startswith("Qader")
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert "mustafid-demo" in output
+    for username in ("officer", "researcher", "committee", "branch_rep", "volunteer", "manager", "auditor"):
+        assert username in output
+    assert "30 days" in output
+
+
+def test_running_it_again_changes_nothing(db):
+    run()
+    run()
+    assert Association.objects.count() == 1 and User.objects.filter(username="officer").count() == 1
+
+
+def test_without_staff_no_demo_account_is_created(db):
+    run("--preset", "labas", "--no-staff")
+    assert not User.objects.exists()
+
+
+def test_an_unknown_preset_is_a_clear_error(db):
+    with pytest.raises(CommandError, match="aoun, makkah, qader, maamen, labas"):
+        run("--preset", "nope")
+
+
+def test_demo_passwords_work_for_sign_in(db):
+    from django.contrib.auth.hashers import check_password
+
+    run()
+    assert check_password("mustafid-demo", User.objects.get(username="manager").password)
