@@ -39,8 +39,8 @@ run: demo
 	DATABASE_URL=$(RUN_DATABASE_URL) DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 check: install
-	$(PY) manage.py check
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=$${DEBUG:-true} $(PY) manage.py check
+	DEBUG=$${DEBUG:-true} $(PY) manage.py makemigrations --check --dry-run
 
 test: install check
 	$(PY) -m pytest -q
