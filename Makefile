@@ -32,7 +32,7 @@ migrate: install
 	DATABASE_URL=$(RUN_DATABASE_URL) DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 
 demo: migrate
-	DATABASE_URL=$(RUN_DATABASE_URL) DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo --preset $(PRESET)
+	DATABASE_URL=$(RUN_DATABASE_URL) DEBUG=$${DEBUG:-true} PORT=$(PORT) $(PY) manage.py load_demo --preset $(PRESET)
 
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (policy page: /policy/ — staff sign-in: /accounts/login/)"

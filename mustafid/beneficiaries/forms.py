@@ -30,6 +30,9 @@ class BeneficiaryForm(forms.ModelForm):
         self.fields["region"].queryset = Region.objects.all()
         self.fields["category"].queryset = Category.objects.filter(active=True)
         self.fields["branch"].queryset = Branch.objects.all()
+        self.fields["region"].empty_label = _("اختر المنطقة")
+        self.fields["category"].empty_label = _("اختر الفئة")
+        self.fields["branch"].empty_label = _("اختر المكتب")
         if user.limited_to_branch:
             # A branch representative registers beneficiaries of their own branch only.
             self.fields["branch"].queryset = Branch.objects.filter(pk=user.branch_id)
@@ -69,3 +72,7 @@ class HouseholdMemberForm(forms.ModelForm):
     class Meta:
         model = HouseholdMember
         fields = ["name", "relation", "birth_date", "national_id"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["relation"].choices = [("", _("اختر صلة القرابة"))] + list(HouseholdMember.Relation.choices)

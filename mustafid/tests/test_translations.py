@@ -198,13 +198,17 @@ def restore_language():
     translation.activate(previous)
 
 
-@pytest.mark.parametrize("how", ["accept-language", "cookie"])
-def test_policy_page_renders_in_english(client, association, po_entries, how, restore_language):
-    if how == "cookie":
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        response = client.get("/policy/")
-    else:
-        response = client.get("/policy/", HTTP_ACCEPT_LANGUAGE="en")
+def test_the_browsers_language_does_not_switch_the_interface_only_the_language_button_does(client, association):
+    page = client.get("/policy/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/policy/"})
+    assert response.status_code == 302
+    assert '<html lang="en" dir="ltr">' in client.get("/policy/").content.decode()
+
+
+def test_policy_page_renders_in_english(client, association, po_entries, restore_language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/policy/")
     assert response.status_code == 200
     html = response.content.decode()
 

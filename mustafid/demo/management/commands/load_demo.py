@@ -1,3 +1,5 @@
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from mustafid.demo.loader import load_demo_staff, load_preset
@@ -26,7 +28,8 @@ class Command(BaseCommand):
             return
         users = load_demo_staff()
         self.stdout.write("")
-        self.stdout.write("Demo sign-ins (password for all: %s)  —  http://127.0.0.1:PORT/accounts/login/" % DEMO_PASSWORD)
+        port = os.environ.get("PORT") or "8000"
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})  —  http://127.0.0.1:{port}/accounts/login/")
         for user in users:
             branch = f" — {user.branch.name_en}" if user.branch and user.is_branch_rep else ""
             self.stdout.write(f"  {user.username:<12} {user.get_role_display()}{branch}")
