@@ -67,3 +67,21 @@ def test_a_volunteer_sees_only_the_contacts_they_logged(client, officer, staff):
     client.force_login(staff["volunteer"])
     page = client.get("/contacts/").content.decode()
     assert "تواصل المتطوع" in page and "تواصل الموظف" not in page
+
+
+def test_an_anonymous_contact_needs_neither_a_name_nor_a_mobile(client, officer):
+    client.force_login(officer)
+    response = client.post("/contacts/new/", {"channel": "social_media", "direction": "in", "kind": "suggestion",
+                                              "summary": "اقتراح بتمديد ساعات الاستقبال"})
+    assert response.status_code == 302
+    contact = Interaction.objects.get()
+    assert contact.contact_name == "" and contact.contact_mobile == ""
+
+
+def test_a_bad_mobile_for_the_caller_is_refused_and_the_typed_text_is_kept(client, officer):
+    client.force_login(officer)
+    response = client.post("/contacts/new/", {"channel": "phone", "direction": "in", "kind": "inquiry",
+                                              "summary": "سؤال عن المواعيد", "contact_mobile": "0112345678"})
+    assert response.status_code == 400
+    assert "سؤال عن المواعيد" in response.content.decode()
+    assert not Interaction.objects.exists()
