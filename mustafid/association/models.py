@@ -89,6 +89,12 @@ class Association(models.Model):
         return self.policies.in_force(on).first()
 
 
+def current_policy(on=None):
+    """The policy version governing the deployment's association on a day, or None before one is configured."""
+    association = Association.objects.current()
+    return association.policy_in_force(on) if association else None
+
+
 class Branch(models.Model):
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="branches")
     name_ar = models.CharField(_("اسم المكتب"), max_length=100)

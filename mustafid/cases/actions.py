@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mustafid.association.models import Association
+from mustafid.association.models import current_policy
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.lib.errors import ActionRefused
@@ -99,8 +99,7 @@ def refuse_unless(condition, message):
 
 
 def _policy(on=None):
-    association = Association.objects.current()
-    policy = association.policy_in_force(on) if association else None
+    policy = current_policy(on)
     refuse_unless(policy is not None, _("لا توجد سياسة معتمدة نافذة؛ يضيفها المدير من الإعدادات."))
     return policy
 

@@ -79,7 +79,6 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("مغلق")
 
 
-OPEN_STATUSES = [s for s in Status.values if s != Status.CLOSED]
 # States in which documents may still be added, verified or refused.
 DOCUMENT_STATUSES = [Status.RECEIVED, Status.INCOMPLETE, Status.DOCUMENTS_COMPLETE, Status.DECLARED]
 

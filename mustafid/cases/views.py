@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from mustafid.association.models import Association, StaffTool
+from mustafid.association.models import Association, StaffTool, current_policy
 from mustafid.beneficiaries.access import access_beneficiary
 from mustafid.beneficiaries.models import Beneficiary
 from mustafid.lib.errors import ActionRefused
@@ -42,7 +42,6 @@ def render_case(request, case, *, bound=None, status=200):
                 {"kind": "event", "at": event.at, "item": event}
                 for event in case.events.select_related("actor").order_by("-at", "-pk")
             ],
-            "declaration": case.current_declaration,
             "tools": {tool.kind: tool for tool in StaffTool.objects.current()},
         },
         status=status,
@@ -86,8 +85,7 @@ def _declaration_panel(case, user, bound):
 def _submit_panel(case, user, bound):
     if not user.may_intake or case.status != Status.DECLARED:
         return None
-    association = Association.objects.current()
-    policy = association.policy_in_force() if association else None
+    policy = current_policy()
     today = timezone.localdate()
     return {
         "policy": policy,
@@ -159,8 +157,7 @@ def case_list(request):
 @login_required
 def case_new(request, beneficiary_pk):
     beneficiary = access_beneficiary(request.user, beneficiary_pk, write=True)
-    association = Association.objects.current()
-    policy = association.policy_in_force() if association else None
+    policy = current_policy()
     if policy is None:
         messages.error(request, _("لا توجد سياسة معتمدة نافذة؛ يضيفها المدير من الإعدادات."))
         return redirect(beneficiary)

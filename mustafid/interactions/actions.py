@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mustafid.association.models import Association
+from mustafid.association.models import current_policy
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.lib.errors import ActionRefused
@@ -17,8 +17,7 @@ from .models import Interaction
 def log_interaction(*, channel, direction, kind, summary, by, outcome="", beneficiary=None,
                     contact_name="", contact_mobile="", occurred_at=None):
     """Every contact is recorded with its channel; only the channels the policy enables are accepted."""
-    association = Association.objects.current()
-    policy = association.policy_in_force() if association else None
+    policy = current_policy()
     if policy is None or channel not in policy.channels:
         raise ActionRefused(_("قناة التواصل هذه غير مفعلة في سياسة الجمعية."))
     if not (summary or "").strip():

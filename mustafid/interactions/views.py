@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from mustafid.association.models import Association, Channel
+from mustafid.association.models import Channel, current_policy
 from mustafid.beneficiaries.access import access_beneficiary
 from mustafid.lib.errors import ActionRefused
 
@@ -46,8 +46,7 @@ def interaction_new(request):
         if not str(beneficiary_pk).isdigit():
             return redirect("interactions:new")
         beneficiary = access_beneficiary(request.user, int(beneficiary_pk))
-    association = Association.objects.current()
-    policy = association.policy_in_force() if association else None
+    policy = current_policy()
     if policy is None:
         messages.error(request, _("لا توجد سياسة معتمدة نافذة؛ يضيفها المدير من الإعدادات."))
         return redirect("reports:home")
