@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .actors import Actor, ActorKind
+
 
 class EventType(models.IntegerChoices):
     # 1xx: reads of sensitive records
@@ -59,6 +61,8 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     actor_label = models.CharField(_("اسم المستخدم"), max_length=150, blank=True)
+    # A staff member, the beneficiary through the portal (or their guardian), or the system (see actors.py).
+    actor_kind = models.CharField(_("نوع المنفذ"), max_length=12, choices=ActorKind.choices, default=ActorKind.STAFF)
     event_type = models.PositiveSmallIntegerField(_("الحدث"), choices=EventType.choices, db_index=True)
     # Generic target (model label + primary key) so the audit app imports nothing above it.
     target_type = models.CharField(_("نوع السجل"), max_length=50, blank=True)
@@ -76,3 +80,8 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_event_type_display()}"
+
+    @property
+    def acted_by(self):
+        """Who, in words: the user name kept for history, «المستفيد عبر البوابة» or «النظام»."""
+        return Actor(self.actor_kind, None, self.actor_label)
