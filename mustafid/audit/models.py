@@ -19,6 +19,13 @@ class EventType(models.IntegerChoices):
     CASE_VIEWED = 102, _("عرض طلب دعم")
     DOCUMENT_VIEWED = 103, _("عرض مستند")
     DECLARATION_VIEWED = 104, _("عرض إقرار")
+    REGISTRY_SEARCHED = 105, _("بحث في سجل المستفيدين")
+    REGISTRY_LISTED = 106, _("عرض قائمة المستفيدين")
+    CASES_LISTED = 107, _("عرض قائمة طلبات الدعم")
+    CONTACTS_LISTED = 108, _("عرض سجل التواصل")
+    REFERRALS_LISTED = 109, _("عرض قائمة الإحالات")
+    REFERRAL_VIEWED = 110, _("عرض إحالة")
+    AGENDA_VIEWED = 111, _("عرض جدول أعمال لجنة البحث")
     # 2xx: the registry
     BENEFICIARY_CREATED = 201, _("تسجيل مستفيد")
     BENEFICIARY_UPDATED = 202, _("تعديل بيانات مستفيد")
@@ -85,3 +92,25 @@ class AuditEvent(models.Model):
     def acted_by(self):
         """Who, in words: the user name kept for history, «المستفيد عبر البوابة» or «النظام»."""
         return Actor(self.actor_kind, None, self.actor_label)
+
+
+class FormSubmission(models.Model):
+    """One row per form posted with a `_once` token ({% once_token %}): a repeat of the token is refused.
+
+    Written by `audit.once.OnceMiddleware` in its own transaction before the view runs, so a
+    double-click or a resent form never writes twice. Not part of the trail: rows carry no
+    personal data and may be pruned (`manage.py prune_form_submissions`, older than 7 days).
+    """
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    path = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("نموذج مستلم")
+        verbose_name_plural = _("النماذج المستلمة")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.path}"
