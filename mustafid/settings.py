@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: a repeated form token (`_once`) never reaches the view; after the CSRF check.
+    "mustafid.audit.once.OnceMiddleware",
 ]
 
 ROOT_URLCONF = "mustafid.urls"

@@ -5,6 +5,7 @@ so every template can use them without {% load %}. Filters never raise:
 a template showing a beneficiary must render even with odd data.
 """
 
+import uuid
 from datetime import date, datetime
 
 from django import template
@@ -125,3 +126,13 @@ def days(value):
     if 3 <= n <= 10:
         return f"{n} أيام"
     return f"{n} يومًا"
+
+
+@register.simple_tag
+def once_token():
+    """{% once_token %} beside {% csrf_token %} in a form that changes data: a fresh `_once` token.
+
+    `audit.once.OnceMiddleware` accepts each token once, so a double-click or a resent form never
+    writes twice. Not for search forms (the same token would be sent on every keystroke).
+    """
+    return format_html('<input type="hidden" name="_once" value="{}">', uuid.uuid4())
