@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     # Ground: no imports upward.
+    "mustafid.lib",
     "mustafid.audit",
     "mustafid.accounts",
     "mustafid.association",
@@ -222,6 +223,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Stored files are readable by the service only (documents of vulnerable people).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_DOCUMENT_BYTES = env_int("MAX_DOCUMENT_BYTES", 10 * 1024 * 1024)
 

@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mustafid.audit.admin_base import ManagerAdmin
 from mustafid.lib.forms import DualDateField, LocalizedIntegerField
+from mustafid.lib.uploads import check_logo, check_staff_tool
 
 from .models import Association, Branch, Channel, PolicyVersion, StaffTool
 
@@ -13,8 +15,21 @@ admin.site.site_title = pgettext_lazy("اسم النظام", "مستفيد")
 admin.site.index_title = _("إعدادات الجمعية")
 
 
+class AssociationForm(forms.ModelForm):
+    class Meta:
+        model = Association
+        fields = "__all__"
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            check_logo(logo)
+        return logo
+
+
 @admin.register(Association)
 class AssociationAdmin(ManagerAdmin):
+    form = AssociationForm
     list_display = ["name_ar", "region", "city", "registration_number"]
 
 
@@ -42,7 +57,21 @@ class PolicyVersionAdmin(ManagerAdmin):
     list_display = ["version", "board_meeting", "approved_on", "effective_from", "response_days"]
 
 
+class StaffToolForm(forms.ModelForm):
+    class Meta:
+        model = StaffTool
+        fields = "__all__"
+
+    def clean_file(self):
+        # Judged by its content, not its name: PDF, Word, Excel or a JPEG/PNG image.
+        file = self.cleaned_data.get("file")
+        if isinstance(file, UploadedFile):
+            check_staff_tool(file)
+        return file
+
+
 @admin.register(StaffTool)
 class StaffToolAdmin(ManagerAdmin):
+    form = StaffToolForm
     list_display = ["title_ar", "kind", "version", "published_on"]
     list_filter = ["kind"]

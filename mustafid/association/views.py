@@ -1,11 +1,11 @@
-import mimetypes
-
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from mustafid.lib.uploads import serve_file
 
 from .access import access_staff_tool
 from .models import Association, StaffTool
@@ -52,7 +52,8 @@ def logo(request):
     association = Association.objects.current()
     if association is None or not association.logo:
         raise Http404
-    return FileResponse(association.logo.open("rb"), content_type=mimetypes.guess_type(association.logo.name)[0])
+    # Shown in pages only when its first bytes are PNG or JPEG; anything else downloads.
+    return serve_file(association.logo, filename="logo", inline_images=True)
 
 
 @login_required
@@ -75,4 +76,5 @@ def staff_tool_file(request, pk):
     tool = access_staff_tool(request.user, pk)
     if not tool.file:
         raise Http404
-    return FileResponse(tool.file.open("rb"), as_attachment=False, filename=tool.file.name.rsplit("/", 1)[-1])
+    # Always an attachment with its sniffed type: an HTML file in the library can never run as our page.
+    return serve_file(tool.file, filename=tool.file.name.rsplit("/", 1)[-1])

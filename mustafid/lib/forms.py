@@ -5,6 +5,9 @@ either calendar) and returns one canonical value, so views and models never
 deal with input variants.
 """
 
+import datetime
+import unicodedata
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -13,6 +16,60 @@ from django.utils.translation import gettext_lazy as _
 from mustafid.lib.arabic import to_ascii_digits
 from mustafid.lib.hijri import parse_date
 from mustafid.lib.saudi import clean_mobile, clean_national_id
+
+# Characters that reorder or hide text on a page or in a PDF: the bidi embeddings and overrides
+# (U+202A–U+202E), isolates (U+2066–U+2069) and marks (U+200E, U+200F, U+061C). A name typed with
+# U+202E shows reversed; a file name "x\u202efdp.exe" reads "xexe.pdf".
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+# Line breaks and tabs are text; every other control character (NUL included) is not.
+ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+# The range any date field accepts: older or later dates are typing mistakes (or probes).
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
+def validate_plain_text(value):
+    """Refuse text holding bidi controls or control characters, with the character's code in the message.
+
+    Run by every form's text fields (see `guard_text_fields()`).
+    """
+    if not isinstance(value, str):
+        return
+    for char in value:
+        if char in BIDI_CONTROLS:
+            raise ValidationError(
+                _("النص يحتوي على محرف خفي يغيّر اتجاه الكتابة (U+%(code)04X)؛ احذفه وأعد كتابة النص."),
+                code="bidi_control",
+                params={"code": ord(char)},
+            )
+        if char not in ALLOWED_CONTROLS and unicodedata.category(char) in ("Cc", "Cs"):
+            raise ValidationError(
+                _("النص يحتوي على محرف تحكم غير مقبول (U+%(code)04X)؛ احذفه وأعد كتابة النص."),
+                code="control_character",
+                params={"code": ord(char)},
+            )
+
+
+def guard_text_fields():
+    """Give every text field of every form (ours, the admin's, Django's) the plain-text check.
+
+    `forms.CharField` underlies model forms' CharField and TextField, our
+    NationalIdField and DualDateField, Django's sign-in and password forms. Its
+    `validate()` is looked up on each clean, so the check reaches fields built
+    before this runs (Django's own forms are built at import). Called once from
+    `mustafid.lib.apps.LibConfig.ready()`, so no form can forget it.
+    """
+    if getattr(forms.CharField.validate, "checks_plain_text", False):
+        return
+    field_validate = forms.CharField.validate
+
+    def validate(self, value):
+        field_validate(self, value)
+        validate_plain_text(value)
+
+    validate.checks_plain_text = True
+    forms.CharField.validate = validate
 
 
 def _defaults_not_in(widget, attrs):
@@ -61,14 +118,20 @@ class DualDateField(forms.CharField):
     A text input rather than <input type="date">: the browser's picker is
     Gregorian only and Saudi documents show Hijri dates.
     `max_today=True` refuses future dates (birth dates, document issue dates).
+    Dates before `min_date` or after `max_date` (1900 and 2100 by default) are refused
+    with a message: they are typing mistakes, and outside what the calendars can show.
     """
 
     default_error_messages = {
         "future": _("لا يمكن أن يكون التاريخ في المستقبل"),
+        "too_early": _("التاريخ قبل %(date)s غير مقبول؛ تحقق من السنة."),
+        "too_late": _("التاريخ بعد %(date)s غير مقبول؛ تحقق من السنة."),
     }
 
-    def __init__(self, *, max_today=False, **kwargs):
+    def __init__(self, *, max_today=False, min_date=EARLIEST_DATE, max_date=LATEST_DATE, **kwargs):
         self.max_today = max_today
+        self.min_date = min_date
+        self.max_date = max_date
         kwargs.setdefault("empty_value", None)
         kwargs.setdefault(
             "help_text", _("اكتب التاريخ بالهجري أو بالميلادي، مثل 1446/08/28 أو 2025-02-27")
@@ -112,7 +175,17 @@ class DualDateField(forms.CharField):
 
     def validate(self, value):
         super().validate(value)
-        if self.max_today and value and value > timezone.localdate():
+        if not value:
+            return
+        if value < self.min_date:
+            raise ValidationError(
+                self.error_messages["too_early"], code="too_early", params={"date": self.min_date.isoformat()}
+            )
+        if value > self.max_date:
+            raise ValidationError(
+                self.error_messages["too_late"], code="too_late", params={"date": self.max_date.isoformat()}
+            )
+        if self.max_today and value > timezone.localdate():
             raise ValidationError(self.error_messages["future"], code="future")
 
 

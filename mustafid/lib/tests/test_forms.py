@@ -154,3 +154,70 @@ class LocalizedNumberFieldTests(SimpleTestCase):
         self.assertEqual(LocalizedIntegerField().widget.attrs["inputmode"], "numeric")
         self.assertEqual(LocalizedDecimalField().widget.attrs["inputmode"], "decimal")
         self.assertEqual(LocalizedIntegerField().widget.input_type, "text")
+
+
+class DateForm(forms.Form):
+    when = DualDateField()
+
+
+class DateRangeTests(SimpleTestCase):
+    """Any date field refuses dates before 1900 or after 2100 with a message, never a server error."""
+
+    def test_a_year_after_2100_is_refused(self):
+        form = DateForm({"when": "2101-01-01"})
+        self.assertFalse(form.is_valid())
+        self.assertIn("2100-12-31", form.errors["when"][0])
+
+    def test_a_year_before_1900_is_refused(self):
+        form = DateForm({"when": "1700-01-01"})
+        self.assertFalse(form.is_valid())
+        self.assertIn("1900-01-01", form.errors["when"][0])
+
+    def test_a_date_beyond_the_hijri_table_is_still_a_date(self):
+        # The Umm al-Qura table ends in 2077; a passport may expire later.
+        form = DateForm({"when": "2080-05-01"})
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(form.cleaned_data["when"], date(2080, 5, 1))
+
+    def test_the_bounds_can_be_narrowed(self):
+        field = DualDateField(min_date=date(2000, 1, 1))
+        with self.assertRaises(forms.ValidationError):
+            field.clean("1999-12-31")
+
+    def test_odd_years_are_refused_cleanly(self):
+        for typed in ("9999-12-31", "0001-01-01", "1501/01/01", "1342/01/01", "31/12/9999", "٩٩٩٩-١٢-٣١"):
+            with self.subTest(typed=typed):
+                form = DateForm({"when": typed})
+                self.assertFalse(form.is_valid())
+
+
+class PlainTextTests(SimpleTestCase):
+    """Every text field of every form refuses characters that reorder or hide text."""
+
+    class NameForm(forms.Form):
+        name = forms.CharField()
+        note = forms.CharField(widget=forms.Textarea, required=False)
+
+    def test_a_right_to_left_override_in_a_name_is_refused_with_its_code(self):
+        for char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c":
+            with self.subTest(code=f"U+{ord(char):04X}"):
+                form = self.NameForm({"name": f"محمد{char}الأحمدي"})
+                self.assertFalse(form.is_valid())
+                self.assertIn(f"U+{ord(char):04X}", form.errors["name"][0])
+                self.assertIn("اتجاه الكتابة", form.errors["name"][0])
+
+    def test_nul_and_other_control_characters_are_refused(self):
+        for text in ("a\x00b", "a\x1bb", "a\x7fb"):
+            with self.subTest(text=repr(text)):
+                self.assertFalse(self.NameForm({"name": text}).is_valid())
+
+    def test_ordinary_arabic_text_with_lines_and_joiners_is_accepted(self):
+        form = self.NameForm({"name": "عبدالله بن سعيد", "note": "سطر أول\r\nسطر\tثانٍ\u200cمع فاصل"})
+        self.assertTrue(form.is_valid(), form.errors)
+
+    def test_our_own_fields_and_model_form_fields_are_guarded_too(self):
+        from django.contrib.auth.forms import AuthenticationForm
+
+        self.assertFalse(PersonForm({"national_id": "\u202e1000000008", "mobile": "0551234567"}).is_valid())
+        form = AuthenticationForm(data={"username": "officer\u202e", "password": "x"})
+        self.assertFalse(form.is_valid())

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class LibConfig(AppConfig):
+    """Plain helpers with no models; installed so that the text check reaches every form."""
+
+    name = "mustafid.lib"
+    label = "lib"
+    verbose_name = "Mustafid helpers"
+
+    def ready(self):
+        from .forms import guard_text_fields
+
+        guard_text_fields()
