@@ -26,7 +26,7 @@ from mustafid.lib.saudi import generate_national_id
 from mustafid.services.actions import record_delivery
 from mustafid.services.models import Service
 
-ROLES = ["officer", "researcher", "committee", "branch_rep", "volunteer", "manager", "auditor", "outsider"]
+ROLES = ["officer", "researcher", "committee", "chair", "branch_rep", "volunteer", "manager", "auditor", "outsider"]
 
 
 @pytest.fixture
@@ -40,8 +40,7 @@ def staff(association):
     """username -> User for every demo role, and `outsider` (a branch rep of the third branch)."""
     users = {user.username: user for user in load_demo_staff()}
     third_branch = Branch.objects.order_by("-is_head_office", "pk")[2]
-    outsider = User(username="outsider", first_name="فهد", last_name="الدوسري", role=Role.BRANCH_REP,
-                    branch=third_branch)
+    outsider = User(username="outsider", first_name="فهد", last_name="الدوسري", branch=third_branch)
     outsider.set_unusable_password()
     outsider.save()
     users["outsider"] = outsider
@@ -59,6 +58,7 @@ def committee_member(staff):
 
 
 @pytest.fixture
+    outsider.roles.set([Role.BRANCH_REP])
 def researcher(staff):
     return staff["researcher"]
 
@@ -73,6 +73,12 @@ def make_beneficiary(*, by, branch=None, **overrides):
         "first_name": "محمد",
         "father_name": "عبدالله",
         "grandfather_name": "سعيد",
+@pytest.fixture
+def chair(staff):
+    """The committee chair: a member who also records the decisions."""
+    return staff["chair"]
+
+
         "family_name": "الأحمدي",
         "national_id": generate_national_id("1", seed),
         "mobile": f"+9665{seed % 100_000_000:08d}",
@@ -178,9 +184,10 @@ def refreshed(case):
 
 
 @pytest.fixture
-def make_case(officer, committee_member):
+def make_case(officer, chair):
     def make(status="received", beneficiary=None, **kwargs):
         return case_at(status, beneficiary=beneficiary or make_beneficiary(by=officer, **kwargs), officer=officer,
-                       committee_member=committee_member)
+                       committee_member=chair)
 
     return make
+        # The chair records the committee's decision.

@@ -54,6 +54,10 @@ class EventType(models.IntegerChoices):
     # 9xx: sign-in
     SIGNED_IN = 901, _("تسجيل الدخول")
     SIGNED_OUT = 902, _("تسجيل الخروج")
+    PASSWORD_SET = 903, _("تعيين كلمة مرور موظف")
+    PASSWORD_CHANGED = 904, _("تغيير كلمة المرور")
+    SIGN_IN_FAILED = 905, _("محاولة دخول فاشلة")
+    LOCKED_OUT = 906, _("إيقاف الدخول مؤقتًا")
 
 
 class AuditEvent(models.Model):

@@ -51,12 +51,20 @@ class BeneficiaryQuerySet(models.QuerySet):
             return self.filter(cases__submitted_at__isnull=False).distinct()
         return self.none()
 
-    def search(self, query):
-        """Find by national ID, mobile in any format, or name after Arabic normalisation."""
-        query = (query or "").strip()
+    def search(self, query, *, user):
+        """Find by name after Arabic normalisation; by national ID (prefix) or mobile in any format too,
+        for roles that see them.
+
+        Roles that see masked numbers may not search by them, not even exactly: digits match nothing
+        for them (else 64 prefix searches recover any full ID, and a guessed mobile is confirmed).
+        Every list of people found with this goes through `search`, so the rule holds for all of them.
+        """
+        query = clean_search(query)
         if not query:
             return self
-        digits = arabic.to_ascii_digits(query).replace(" ", "").replace("-", "")
+        if has_digits(query) and not may_search_by_number(user):
+            return self.none()
+        digits = _number_part(query)
         if digits.lstrip("+").isdigit():
             try:
                 mobile = saudi.clean_mobile(digits)
@@ -71,6 +79,35 @@ class BeneficiaryQuerySet(models.QuerySet):
         for token in tokens:
             result = result.filter(name_key__contains=token)
         return result
+
+
+SEARCH_MAX_LENGTH = 100
+
+NUMBER_SEARCH_REFUSED = _("البحث برقم الهوية أو الجوال غير متاح لدورك؛ ابحث بالاسم")
+
+
+def clean_search(query):
+    """The query as searched: no NUL (PostgreSQL refuses it), trimmed, at most 100 characters."""
+    return str(query or "").replace("\x00", "")[:SEARCH_MAX_LENGTH].strip()
+
+
+def _number_part(query):
+    return arabic.to_ascii_digits(query).replace(" ", "").replace("-", "")
+
+
+def has_digits(query):
+    """Whether a query holds any digit (ASCII or Arabic-Indic): an ID or mobile, whole or in part."""
+    return any(ch.isdigit() for ch in arabic.to_ascii_digits(query or ""))
+
+
+def may_search_by_number(user):
+    """Only roles that see full IDs and mobiles may search by them."""
+    return user.sees_sensitive_data
+
+
+def number_search_refused(user, query):
+    """Whether the page should say that this role may not search by ID or mobile."""
+    return bool(clean_search(query)) and has_digits(query) and not may_search_by_number(user)
 
 
 class Beneficiary(models.Model):

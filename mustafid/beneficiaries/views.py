@@ -6,30 +6,63 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import push_url
 
+from mustafid.audit.log import record
+from mustafid.audit.models import EventType
+from mustafid.lib import searches
 from mustafid.lib.errors import ActionRefused
 
 from . import actions
 from .access import access_beneficiary
 from .forms import BeneficiaryForm, HouseholdMemberForm
-from .models import Beneficiary, HouseholdMember
+from .models import NUMBER_SEARCH_REFUSED, Beneficiary, HouseholdMember, clean_search, number_search_refused
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def beneficiary_list(request):
-    """The registry with search by ID, mobile in any format, or name (Arabic-normalised)."""
-    query = request.GET.get("q", "").strip()
-    beneficiaries = (
-        Beneficiary.objects.visible_to(request.user).search(query).select_related("branch", "category", "region")
+    """The registry, searched by name (Arabic-normalised), and by ID or mobile for roles that see them.
+
+    The search is POSTed and kept in the session (`lib.searches`): links carry `?s=<key>&page=N`, never
+    what was typed. Each page shown is audited: who, what was searched, how many were found.
+    """
+    user = request.user
+    if request.method == "POST":
+        query = clean_search(request.POST.get("q", ""))
+        key = searches.remember(request, {"q": query}) if query else ""
+        if not request.htmx:
+            # Post/Redirect/Get: reloading the results does not resend the form.
+            return redirect(_list_url(key))
+    else:
+        key = request.GET.get("s", "")
+        query = clean_search(searches.recall(request, key).get("q", ""))
+        key = key if query else ""
+    beneficiaries = Beneficiary.objects.visible_to(user).search(query, user=user).select_related(
+        "branch", "category", "region"
     )
-    page = Paginator(beneficiaries, 25).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "sensitive": request.user.sees_sensitive_data}
-    # One partial for the page and the search-as-you-type swap.
-    template = "beneficiaries/_rows.html" if request.htmx else "beneficiaries/list.html"
-    return render(request, template, context)
+    page = Paginator(beneficiaries, 25).get_page(request.GET.get("page") if request.method == "GET" else 1)
+    refused = number_search_refused(user, query)
+    data = {"page": page.number, "results": page.paginator.count}
+    if query:
+        data = {"query": query, **data, **({"refused": True} if refused else {})}
+    record(EventType.REGISTRY_SEARCHED if query else EventType.REGISTRY_LISTED, actor=user, data=data)
+    context = {
+        "page": page, "query": query, "search_key": key, "sensitive": user.sees_sensitive_data,
+        "number_search_refused": NUMBER_SEARCH_REFUSED if refused else "",
+    }
+    if request.htmx:
+        # One partial for the page and the search-as-you-type swap; the address bar gets the key only.
+        return push_url(render(request, "beneficiaries/_rows.html", context), _list_url(key))
+    return render(request, "beneficiaries/list.html", context)
+
+
+def _list_url(key):
+    url = reverse("beneficiaries:list")
+    return f"{url}?s={key}" if key else url
 
 
 @login_required

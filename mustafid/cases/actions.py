@@ -5,13 +5,8 @@ step is allowed, saves, writes one `CaseEvent` and one audit row. A refused step
 raises `ActionRefused` with a message for the screen and changes nothing.
 """
 
-import base64
-import binascii
 import datetime
-import hashlib
-import io
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +17,7 @@ from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.lib.errors import ActionRefused
 from mustafid.lib.hijri import format_hijri
+from mustafid.lib.uploads import check_document, clean_file_name, decode_signature, removed_on_failure
 
 from .models import Case, CaseDocument, CaseEvent, Declaration, Status
 
@@ -53,13 +49,6 @@ TRANSITIONS = {
     (Status.IN_SERVICE, Status.CLOSED),
     (Status.REJECTED, Status.CLOSED),
 }
-
-ACCEPTED_DOCUMENT_TYPES = {
-    b"%PDF-": "application/pdf",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-}
-
 
 def _locked(case):
     """Re-read the request under a row lock so two clicks cannot both move it."""
@@ -142,34 +131,13 @@ def _settle_documents(case):
     return case.status
 
 
-def sniff_content_type(uploaded_file):
-    """The file's real type from its first bytes (PDF, JPEG or PNG), or None."""
-    head = uploaded_file.read(16)
-    uploaded_file.seek(0)
-    for magic, content_type in ACCEPTED_DOCUMENT_TYPES.items():
-        if head.startswith(magic):
-            return content_type
-    return None
-
-
-def _check_file(uploaded_file):
-    refuse_unless(
-        uploaded_file.size <= settings.MAX_DOCUMENT_BYTES,
-        _("حجم الملف أكبر من المسموح (%(mb)s ميجابايت).") % {"mb": settings.MAX_DOCUMENT_BYTES // (1024 * 1024)},
-    )
-    content_type = sniff_content_type(uploaded_file)
-    refuse_unless(content_type, _("نوع الملف غير مقبول؛ المقبول: PDF أو صورة JPG أو PNG."))
-    digest = hashlib.sha256()
-    for chunk in uploaded_file.chunks():
-        digest.update(chunk)
-    uploaded_file.seek(0)
-    return content_type, digest.hexdigest()
-
-
 def upload_document(case, *, document_type, uploaded_file, issued_on, expires_on, by):
-    """Attach a required document; it waits for verification. An expired one is refused outright."""
+    """Attach a required document; it waits for verification. An expired one is refused outright.
+
+    The file is written inside the transaction and deleted if it fails: a file exists only if its row does.
+    """
     today = timezone.localdate()
-    content_type, sha256 = _check_file(uploaded_file)
+    content_type, sha256 = check_document(uploaded_file)
     refuse_unless(issued_on is None or issued_on <= today, _("تاريخ الإصدار لا يمكن أن يكون في المستقبل."))
     if document_type.requires_expiry:
         refuse_unless(expires_on is not None, _("أدخل تاريخ انتهاء المستند."))
@@ -181,7 +149,7 @@ def upload_document(case, *, document_type, uploaded_file, issued_on, expires_on
             _("المستند منتهي الصلاحية منذ %(date)s؛ اطلب من المستفيد نسخة سارية.") % {"date": format_hijri(expires_on)}
             + f" ({expires_on.isoformat()})",
         )
-    with transaction.atomic():
+    with removed_on_failure() as written, transaction.atomic():
         case = _locked(case)
         refuse_unless(case.accepts_documents, _("لا تُقبل مستندات جديدة في هذه المرحلة من الطلب."))
         refuse_unless(
@@ -191,7 +159,7 @@ def upload_document(case, *, document_type, uploaded_file, issued_on, expires_on
         document = CaseDocument(
             case=case,
             document_type=document_type,
-            original_name=uploaded_file.name[:200],
+            original_name=clean_file_name(uploaded_file.name),
             content_type=content_type,
             size=uploaded_file.size,
             sha256=sha256,
@@ -200,6 +168,7 @@ def upload_document(case, *, document_type, uploaded_file, issued_on, expires_on
             uploaded_by=by,
         )
         document.file.save("upload", uploaded_file, save=False)
+        written.append(document.file)
         document.save()
         move(
             case,
@@ -303,31 +272,6 @@ def mark_incomplete(case, *, note, by):
         )
 
 
-SIGNATURE_MAX_BYTES = 512 * 1024
-
-
-def decode_signature(data_url):
-    """PNG bytes from the signature pad's data URL; refuses anything else or an empty pad."""
-    from PIL import Image, UnidentifiedImageError
-
-    prefix = "data:image/png;base64,"
-    refuse_unless(data_url and data_url.startswith(prefix), _("وقّع المستفيد في مربع التوقيع أولًا."))
-    try:
-        raw = base64.b64decode(data_url[len(prefix):], validate=True)
-    except (binascii.Error, ValueError):
-        raise ActionRefused(_("تعذر قراءة التوقيع؛ أعد التوقيع.")) from None
-    refuse_unless(len(raw) <= SIGNATURE_MAX_BYTES, _("ملف التوقيع أكبر من المسموح."))
-    try:
-        image = Image.open(io.BytesIO(raw))
-        image.load()
-    except (UnidentifiedImageError, OSError):
-        raise ActionRefused(_("تعذر قراءة التوقيع؛ أعد التوقيع.")) from None
-    # A blank pad is transparent (or all white): nothing was signed.
-    alpha = image.convert("RGBA").getchannel("A")
-    refuse_unless(alpha.getbbox() is not None, _("مربع التوقيع فارغ؛ اطلب من المستفيد التوقيع."))
-    return raw
-
-
 def record_declaration(case, *, method, signer_name, by, signature_data_url="", scan=None):
     """The applicant signs that the data are correct and that they are directly responsible for them.
 
@@ -341,10 +285,10 @@ def record_declaration(case, *, method, signer_name, by, signature_data_url="", 
         signature_png = decode_signature(signature_data_url)
     elif method == Declaration.Method.PAPER:
         refuse_unless(scan is not None, _("أرفق صورة النموذج الموقع."))
-        scan_type, _digest = _check_file(scan)
+        scan_type, _digest = check_document(scan)
     else:
         raise ActionRefused(_("اختر طريقة التوقيع."))
-    with transaction.atomic():
+    with removed_on_failure() as written, transaction.atomic():
         case = _locked(case)
         refuse_unless(
             case.status == Status.DOCUMENTS_COMPLETE,
@@ -362,8 +306,10 @@ def record_declaration(case, *, method, signer_name, by, signature_data_url="", 
         )
         if signature_png is not None:
             declaration.signature.save(f"signature-{case.pk}.png", ContentFile(signature_png), save=False)
+            written.append(declaration.signature)
         else:
             declaration.scan.save(f"declaration-{case.pk}", scan, save=False)
+            written.append(declaration.scan)
         declaration.save()
         move(
             case, to=Status.DECLARED, kind=CaseEvent.Kind.DECLARED, by=by,

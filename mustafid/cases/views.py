@@ -4,17 +4,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mustafid.association.models import Association, StaffTool, current_policy
+from mustafid.audit.log import record
+from mustafid.audit.models import EventType
 from mustafid.beneficiaries.access import access_beneficiary
-from mustafid.beneficiaries.models import Beneficiary
+from mustafid.beneficiaries.models import NUMBER_SEARCH_REFUSED, Beneficiary, clean_search, number_search_refused
+from mustafid.lib import searches
 from mustafid.lib.errors import ActionRefused
+from mustafid.lib.pdf import render_pdf
+from mustafid.lib.uploads import serve_file
 
 from . import actions
 from .access import access_case, access_declaration, access_document
@@ -132,26 +138,48 @@ def run_step(request, case, step, *, success, panel=None, form=None):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_list(request):
+    """Requests, filtered by status and by beneficiary (name; ID or mobile for roles that see them).
+
+    The filter form is POSTed and the search kept in the session (`lib.searches`), so what was typed
+    never travels in a URL; each page shown is audited with the filters and the count.
+    """
     user = request.user
     if user.is_volunteer:
         raise PermissionDenied
+    if request.method == "POST":
+        status = _known_status(request.POST.get("status", ""))
+        query = clean_search(request.POST.get("q", ""))
+        params = {"status": status} if status else {}
+        if query:
+            params["s"] = searches.remember(request, {"q": query})
+        return redirect(reverse("cases:list") + (f"?{urlencode(params)}" if params else ""))
+    status = _known_status(request.GET.get("status", ""))
+    key = request.GET.get("s", "")
+    query = clean_search(searches.recall(request, key).get("q", ""))
     cases = Case.objects.visible_to(user).select_related("beneficiary", "support_type", "branch")
-    status = request.GET.get("status", "")
     if status == "overdue":
         cases = cases.overdue()
     elif status == "due_soon":
         cases = cases.due_soon()
-    elif status in Status.values:
+    elif status:
         cases = cases.filter(status=status)
-    query = request.GET.get("q", "").strip()
     if query:
-        cases = cases.filter(beneficiary__in=Beneficiary.objects.search(query))
+        cases = cases.filter(beneficiary__in=Beneficiary.objects.search(query, user=user))
     page = Paginator(cases.order_by("-received_at", "-pk"), 25).get_page(request.GET.get("page"))
-    return render(request, "cases/list.html", {
-        "page": page, "status": status, "query": query, "statuses": Status.choices,
+    record(EventType.CASES_LISTED, actor=user, data={
+        "status": status, "query": query, "page": page.number, "results": page.paginator.count,
     })
+    return render(request, "cases/list.html", {
+        "page": page, "status": status, "query": query, "search_key": key if query else "",
+        "statuses": Status.choices,
+        "number_search_refused": NUMBER_SEARCH_REFUSED if number_search_refused(user, query) else "",
+    })
+
+
+def _known_status(value):
+    return value if value in ("overdue", "due_soon", *Status.values) else ""
 
 
 @login_required
@@ -231,8 +259,8 @@ def document_file(request, pk):
     document = access_document(request.user, pk)
     if not request.user.sees_sensitive_data:
         raise PermissionDenied
-    return FileResponse(document.file.open("rb"), content_type=document.content_type,
-                        filename=document.original_name, as_attachment=request.GET.get("download") == "1")
+    # A photo of a document may show in the browser; anything else (PDFs included) downloads.
+    return serve_file(document.file, filename=document.original_name, inline_images=True)
 
 
 @login_required
@@ -265,49 +293,37 @@ def record_declaration(request, pk):
 def declaration_file(request, pk):
     declaration = access_declaration(request.user, pk)
     if declaration.signature:
-        return FileResponse(declaration.signature.open("rb"), content_type="image/png")
+        return serve_file(declaration.signature, filename=f"signature-{declaration.case_id}", inline_images=True)
     if declaration.scan:
-        return FileResponse(declaration.scan.open("rb"), content_type=declaration.scan_content_type)
+        return serve_file(declaration.scan, filename=f"declaration-{declaration.case_id}", inline_images=True)
     raise Http404
-
-
-def pdf_fonts():
-    """file:// addresses of the shipped Arabic font: PDFs never depend on the system's fonts."""
-    from pathlib import Path
-
-    from django.contrib.staticfiles import finders
-
-    return {
-        weight: Path(finders.find(f"vendor/fonts/plex-arabic/IBMPlexSansArabic-{name}.ttf")).as_uri()
-        for weight, name in (("regular", "Regular"), ("bold", "Bold"))
-    }
 
 
 @login_required
 @require_GET
 def declaration_form_pdf(request, pk):
     """The support-request form filled in with this request's data, to print and sign on paper."""
-    from weasyprint import HTML  # imported here: it loads pango, which only this view needs
-
     case = access_case(request.user, pk)
     if not request.user.sees_sensitive_data:
         raise PermissionDenied
-    html = render_to_string(
-        "cases/declaration_form_pdf.html",
-        {
-            "case": case,
-            "beneficiary": case.beneficiary,
-            "household": case.beneficiary.household.all(),
-            "checklist": case.document_checklist(),
-            "text": actions.DECLARATION_TEXT,
-            "fingerprint": case.fingerprint(),
-            "association": Association.objects.current(),
-            "today": timezone.localdate(),
-            "fonts": pdf_fonts(),
-        },
-        request=request,
-    )
-    pdf = HTML(string=html).write_pdf()
+    try:
+        pdf = render_pdf(
+            "cases/declaration_form_pdf.html",
+            {
+                "case": case,
+                "beneficiary": case.beneficiary,
+                "household": case.beneficiary.household.all(),
+                "checklist": case.document_checklist(),
+                "text": actions.DECLARATION_TEXT,
+                "fingerprint": case.fingerprint(),
+                "association": Association.objects.current(),
+                "today": timezone.localdate(),
+            },
+            request=request,
+        )
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect(case)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="request-{case.reference}.pdf"'
     return response

@@ -4,6 +4,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from mustafid.audit.log import record
+from mustafid.audit.models import EventType
 from mustafid.cases.access import access_case
 from mustafid.cases.models import Case, Status
 from mustafid.cases.panels import Panel, register_panel
@@ -36,6 +38,8 @@ def agenda(request):
         Case.objects.visible_to(user).awaiting_committee()
         .select_related("beneficiary", "support_type", "branch").order_by("decision_due_on", "pk")
     )
+    cases = list(cases)
+    record(EventType.AGENDA_VIEWED, actor=user, data={"results": len(cases)})
     return render(request, "committee/agenda.html", {"cases": cases})
 
 

@@ -72,7 +72,7 @@ def load_preset(name):
 
 @transaction.atomic
 def load_demo_staff():
-    """One demo user per role, sharing the demo password. Only for demonstrations and tests."""
+    """One demo user per role (the chair is `chair`), sharing the demo password. Only for demonstrations and tests."""
     branches = list(Branch.objects.order_by("-is_head_office", "pk"))
     # One hash for all: the demo password is public anyway, and hashing is deliberately slow.
     password = make_password(DEMO_PASSWORD)
@@ -80,9 +80,10 @@ def load_demo_staff():
     for username, first, last, role, branch_index in DEMO_STAFF:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, first_name=first, last_name=last, role=role,
+            user = User(username=username, first_name=first, last_name=last,
                         branch=branches[min(branch_index, len(branches) - 1)] if branch_index is not None else None)
             user.password = password
             user.save()
+            user.roles.set([role])
         users.append(user)
     return users

@@ -253,6 +253,7 @@ DEMO_STAFF = [
     ("officer", "نورة", "العتيبي", "officer", 0),
     ("researcher", "خالد", "الشهري", "researcher", 0),
     ("committee", "عبدالله", "القحطاني", "committee_member", 0),
+    ("chair", "فيصل", "العمري", "committee_chair", 0),
     ("branch_rep", "سعد", "الغامدي", "branch_rep", 1),
     ("volunteer", "ريم", "الزهراني", "volunteer", 0),
     ("manager", "محمد", "العسيري", "manager", 0),

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from mustafid.association.models import Channel, current_policy
+from mustafid.audit.log import record
+from mustafid.audit.models import EventType
 from mustafid.beneficiaries.access import access_beneficiary
 from mustafid.lib.errors import ActionRefused
 
@@ -29,6 +31,10 @@ def interaction_list(request):
     if kind in Interaction.Kind.values:
         interactions = interactions.filter(kind=kind)
     page = Paginator(interactions, 30).get_page(request.GET.get("page"))
+    # Names, mobiles and what was said: each page shown is a read of personal data.
+    record(EventType.CONTACTS_LISTED, actor=request.user, data={
+        "channel": channel, "kind": kind, "page": page.number, "results": page.paginator.count,
+    })
     return render(request, "interactions/list.html", {
         "page": page, "channel": channel, "kind": kind, "channels": Channel.choices, "kinds": Interaction.Kind.choices,
         "sensitive": request.user.sees_sensitive_data,

@@ -7,7 +7,7 @@ from mustafid.accounts.models import Role, User
 class ReferralForm(forms.Form):
     researcher = forms.ModelChoiceField(
         label=_("الباحث الاجتماعي"),
-        queryset=User.objects.filter(role=Role.RESEARCHER, is_active=True).order_by("first_name"),
+        queryset=User.objects.with_role(Role.RESEARCHER).filter(is_active=True).order_by("first_name"),
         empty_label=_("اختر الباحث"),
     )
     question = forms.CharField(

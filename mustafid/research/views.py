@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mustafid.association.models import StaffTool
+from mustafid.audit.log import record
+from mustafid.audit.models import EventType
 from mustafid.beneficiaries.access import access_beneficiary
 from mustafid.cases.access import access_case
 from mustafid.cases.panels import Panel, register_panel
@@ -72,9 +74,13 @@ def referral_list(request):
     referrals = Referral.objects.visible_to(user).select_related(
         "researcher", "referred_by", "beneficiary", "interaction", "case"
     )
-    if request.GET.get("state") != "all":
+    state = "all" if request.GET.get("state") == "all" else ""
+    if state != "all":
         referrals = referrals.open()
-    return render(request, "research/list.html", {"referrals": referrals[:200], "state": request.GET.get("state", "")})
+    shown = list(referrals[:200])
+    # Who was referred and why: each view of the list is a read of personal data.
+    record(EventType.REFERRALS_LISTED, actor=user, data={"state": state, "results": len(shown)})
+    return render(request, "research/list.html", {"referrals": shown, "state": state})
 
 
 @login_required
@@ -89,6 +95,7 @@ def referral_detail(request, pk):
         else:
             messages.success(request, _("تم تسجيل الرد."))
             return redirect("research:detail", referral.pk)
+    record(EventType.REFERRAL_VIEWED, actor=request.user, target=referral)
     return render(request, "research/detail.html", {
         "referral": referral,
         "form": form if referral.researcher_id == request.user.pk and not referral.is_answered else None,

@@ -42,4 +42,4 @@ def test_the_first_superuser_of_a_deployment_is_its_manager(db):
     from mustafid.accounts.models import User
 
     user = User.objects.create_superuser("admin", "a@example.org", "a-long-password-1")
-    assert user.role == "manager" and user.is_staff
+    assert user.is_manager and user.is_staff and user.roles_display == "المدير"

@@ -32,4 +32,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})  —  http://127.0.0.1:{port}/accounts/login/")
         for user in users:
             branch = f" — {user.branch.name_en}" if user.branch and user.is_branch_rep else ""
-            self.stdout.write(f"  {user.username:<12} {user.get_role_display()}{branch}")
+            self.stdout.write(f"  {user.username:<12} {user.roles_display}{branch}")
