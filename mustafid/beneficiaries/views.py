@@ -1,6 +1,3 @@
-from itertools import chain
-
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,10 +11,12 @@ from django_htmx.http import push_url
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.lib import searches
+from mustafid.lib.composition import registration_sources, timeline_rows
 from mustafid.lib.errors import ActionRefused
 
 from . import actions
 from .access import access_beneficiary
+from .disclosure import disclose
 from .forms import BeneficiaryForm, HouseholdMemberForm
 from .models import NUMBER_SEARCH_REFUSED, Beneficiary, HouseholdMember, clean_search, number_search_refused
 
@@ -72,11 +71,7 @@ def beneficiary_new(request):
     contact = _unlinked_contact(request)
     initial = {}
     if contact is not None:
-        parts = contact.contact_name.split()
-        if len(parts) > 4:
-            parts = parts[:3] + [" ".join(parts[3:])]
-        initial = dict(zip(["first_name", "father_name", "grandfather_name", "family_name"], parts))
-        initial["mobile"] = contact.contact_mobile
+        initial = contact.registration_initial()
     form = BeneficiaryForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,13 +86,12 @@ def beneficiary_new(request):
 
 
 def _unlinked_contact(request):
-    """The contact (?contact=ID) this registration follows, if the user logged it and it has no beneficiary yet."""
+    """The contact (?contact=ID) this registration follows, if the user may see it and it has no beneficiary yet."""
     pk = request.GET.get("contact") or request.POST.get("contact")
-    if not pk or not str(pk).isdigit():
+    source = registration_sources.get("contact")
+    if not pk or not str(pk).isdigit() or source is None:
         return None
-    # interactions sits above this app: reached by name, not imported.
-    Interaction = apps.get_model("interactions", "Interaction")
-    return Interaction.objects.visible_to(request.user).filter(pk=pk, beneficiary__isnull=True).first()
+    return source.find(request.user, int(pk))
 
 
 @login_required
@@ -119,29 +113,20 @@ def beneficiary_edit(request, pk):
 def timeline(beneficiary, user):
     """One list of the beneficiary's contacts and of the events of their requests, newest first.
 
-    Only what the reader may see: a committee member sees the requests submitted to the committee,
-    not the notes of the others; a researcher, the contacts they logged.
+    Only what the reader may see: each app above this one brings its own rows through
+    `beneficiary_timeline` (mustafid/lib/composition.py) and filters them with its `visible_to`.
     """
-    # The apps above this one are reached by name through the ORM, not imported.
-    Case = apps.get_model("cases", "Case")
-    Interaction = apps.get_model("interactions", "Interaction")
-    contacts = Interaction.objects.visible_to(user).filter(beneficiary=beneficiary).select_related("staff")
-    events = apps.get_model("cases", "CaseEvent").objects.filter(
-        case__beneficiary=beneficiary, case__in=Case.objects.visible_to(user)
-    ).select_related("actor", "case")
-    rows = chain(
-        ({"kind": "contact", "at": c.occurred_at, "item": c} for c in contacts),
-        ({"kind": "event", "at": e.at, "item": e} for e in events),
-    )
-    return sorted(rows, key=lambda row: row["at"], reverse=True)
+    return timeline_rows(beneficiary, user)
 
 
 def render_detail(request, beneficiary, *, household_form=None, status=200):
     user = request.user
-    context = {"beneficiary": beneficiary, "sensitive": user.sees_sensitive_data}
-    if user.sees_sensitive_data:
+    # The page is given what the reader may see (disclosure.py), never the record itself.
+    shown = disclose(beneficiary, user)
+    context = {"beneficiary": shown}
+    if shown.complete:
         context.update(
-            household=beneficiary.household.all(),
+            household=shown.household,
             household_form=household_form or (HouseholdMemberForm() if user.may_intake else None),
             cases=beneficiary.cases.visible_to(user).select_related("support_type"),
             timeline=timeline(beneficiary, user),

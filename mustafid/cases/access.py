@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 
-from .models import Case, CaseDocument, Declaration
+from .models import Case, CaseDocument, Declaration, may_take
 
 
 def _visible_case(user, pk):
@@ -18,32 +18,28 @@ def _visible_case(user, pk):
     )
 
 
-def access_case(user, pk, *, write=False, decide=False, refer=False):
-    """404 for outsiders; 403 for those who may read but not take this step.
+def access_case(user, pk, *, step=None):
+    """404 for outsiders; 403 for those who may see the request but whose roles do not allow `step`.
 
-    write: the intake steps (documents, declaration, submission, registration, service).
-    decide: the committee's decision.
-    refer: a referral to a social researcher.
-    Only a plain read (no step) is audited as a view of the request.
+    `step` (a `Step`) names what the user is about to do; whether the request's state accepts it
+    is the action's to say (it refuses with a reason). Only a plain read (no step) is audited as
+    a view of the request.
     """
     case = _visible_case(user, pk)
-    if write and not user.may_intake:
+    if step is not None and not may_take(user, step):
         raise PermissionDenied
-    if decide and not user.is_committee_member:
-        raise PermissionDenied
-    if refer and not user.may_refer:
-        raise PermissionDenied
-    if not (write or decide or refer):
+    if step is None:
         record(EventType.CASE_VIEWED, actor=user, target=case)
     return case
 
 
-def access_document(user, pk, *, write=False):
+def access_document(user, pk, *, step=None):
+    """A document of a request the user may see; `step` as for `access_case`. Reads are audited."""
     document = get_object_or_404(CaseDocument.objects.select_related("document_type"), pk=pk)
     _visible_case(user, document.case_id)
-    if write and not user.may_intake:
+    if step is not None and not may_take(user, step):
         raise PermissionDenied
-    if not write:
+    if step is None:
         record(EventType.DOCUMENT_VIEWED, actor=user, target=document, data={"case": document.case_id})
     return document
 

@@ -13,13 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mustafid.association.models import current_policy
+from mustafid.audit.actors import as_actor
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
-from mustafid.lib.errors import ActionRefused
+from mustafid.lib.errors import ActionRefused, refuse_unless
 from mustafid.lib.hijri import format_hijri
 from mustafid.lib.uploads import check_document, clean_file_name, decode_signature, removed_on_failure
 
-from .models import Case, CaseDocument, CaseEvent, Declaration, Status
+from .models import Case, CaseDocument, CaseEvent, Declaration, Status, Step
+from .workflow import lock_case, move, record_event
 
 # The declaration in the policy's words; stored with each signature as it was signed.
 DECLARATION_TEXT = (
@@ -31,61 +33,6 @@ DECLARATION_TEXT_EN = (
     "request are correct, that I am directly responsible for the correctness of the information, and that "
     "I bear the consequences if it is not correct."
 )
-
-# Every allowed change of status. Anything else is refused.
-TRANSITIONS = {
-    (Status.RECEIVED, Status.INCOMPLETE),
-    (Status.RECEIVED, Status.DOCUMENTS_COMPLETE),
-    (Status.INCOMPLETE, Status.DOCUMENTS_COMPLETE),
-    (Status.DOCUMENTS_COMPLETE, Status.INCOMPLETE),
-    (Status.DOCUMENTS_COMPLETE, Status.DECLARED),
-    (Status.DECLARED, Status.INCOMPLETE),
-    (Status.DECLARED, Status.DOCUMENTS_COMPLETE),
-    (Status.DECLARED, Status.WITH_COMMITTEE),
-    (Status.WITH_COMMITTEE, Status.APPROVED),
-    (Status.WITH_COMMITTEE, Status.REJECTED),
-    (Status.APPROVED, Status.REGISTERED),
-    (Status.REGISTERED, Status.IN_SERVICE),
-    (Status.IN_SERVICE, Status.CLOSED),
-    (Status.REJECTED, Status.CLOSED),
-}
-
-def _locked(case):
-    """Re-read the request under a row lock so two clicks cannot both move it."""
-    return Case.objects.select_for_update().select_related("beneficiary", "support_type").get(pk=case.pk)
-
-
-def move(case, *, to=None, kind, by, note="", data=None, audit_type, audit_target=None, fields=()):
-    """Change status (or not), save the given fields, and write the timeline and audit rows.
-
-    Shared by the actions of `cases`, `research`, `committee` and `services`; call it
-    inside the action's transaction with a locked case.
-    """
-    from_status = case.status
-    to = to or from_status
-    if to != from_status and (from_status, to) not in TRANSITIONS:
-        raise ActionRefused(
-            _("لا يمكن نقل الطلب من «%(from)s» إلى «%(to)s».")
-            % {"from": Status(from_status).label, "to": Status(to).label}
-        )
-    case.status = to
-    case.save(update_fields=["status", *fields])
-    event = CaseEvent.objects.create(
-        case=case, kind=kind, from_status=from_status, to_status=to, actor=by, note=note, data=data or {}
-    )
-    record(
-        audit_type,
-        actor=by,
-        target=audit_target or case,
-        data={"case": case.pk, "from": from_status, "to": to, "note": note, **(data or {})},
-    )
-    return event
-
-
-def refuse_unless(condition, message):
-    if not condition:
-        raise ActionRefused(message)
-
 
 def _policy(on=None):
     policy = current_policy(on)
@@ -106,12 +53,10 @@ def open_case(*, beneficiary, support_type, channel, need, by):
             channel=channel,
             need=need.strip(),
             branch=beneficiary.branch,
-            received_by=by,
+            **as_actor(by).columns("received_by"),
         )
-        CaseEvent.objects.create(
-            case=case, kind=CaseEvent.Kind.OPENED, from_status="", to_status=case.status, actor=by,
-            data={"channel": channel, "support_type": support_type.pk},
-        )
+        record_event(case, kind=CaseEvent.Kind.OPENED, by=by, from_status="", to_status=case.status,
+                     data={"channel": channel, "support_type": support_type.pk})
         record(EventType.CASE_OPENED, actor=by, target=case, data={"channel": channel, "support_type": str(support_type)})
     return case
 
@@ -150,7 +95,7 @@ def upload_document(case, *, document_type, uploaded_file, issued_on, expires_on
             + f" ({expires_on.isoformat()})",
         )
     with removed_on_failure() as written, transaction.atomic():
-        case = _locked(case)
+        case = lock_case(case)
         refuse_unless(case.accepts_documents, _("لا تُقبل مستندات جديدة في هذه المرحلة من الطلب."))
         refuse_unless(
             case.support_type.required_documents.filter(pk=document_type.pk).exists(),
@@ -165,7 +110,7 @@ def upload_document(case, *, document_type, uploaded_file, issued_on, expires_on
             sha256=sha256,
             issued_on=issued_on,
             expires_on=expires_on,
-            uploaded_by=by,
+            **as_actor(by).columns("uploaded_by"),
         )
         document.file.save("upload", uploaded_file, save=False)
         written.append(document.file)
@@ -184,7 +129,7 @@ def upload_document(case, *, document_type, uploaded_file, issued_on, expires_on
 
 def _locked_document(document):
     document = CaseDocument.objects.select_related("document_type").get(pk=document.pk)
-    case = _locked(document.case)
+    case = lock_case(document.case_id)
     document.refresh_from_db()
     return document, case
 
@@ -261,11 +206,8 @@ def mark_incomplete(case, *, note, by):
     note = (note or "").strip()
     refuse_unless(note, _("اكتب ما ينقص الطلب."))
     with transaction.atomic():
-        case = _locked(case)
-        refuse_unless(
-            case.status in (Status.RECEIVED, Status.DOCUMENTS_COMPLETE, Status.DECLARED),
-            _("لا يمكن وصف الطلب بأنه غير مكتمل في هذه المرحلة."),
-        )
+        case = lock_case(case)
+        refuse_unless(case.is_open_for(Step.MARK_INCOMPLETE), _("لا يمكن وصف الطلب بأنه غير مكتمل في هذه المرحلة."))
         return move(
             case, to=Status.INCOMPLETE, kind=CaseEvent.Kind.MARKED_INCOMPLETE, by=by, note=note,
             audit_type=EventType.CASE_MARKED_INCOMPLETE,
@@ -289,11 +231,8 @@ def record_declaration(case, *, method, signer_name, by, signature_data_url="", 
     else:
         raise ActionRefused(_("اختر طريقة التوقيع."))
     with removed_on_failure() as written, transaction.atomic():
-        case = _locked(case)
-        refuse_unless(
-            case.status == Status.DOCUMENTS_COMPLETE,
-            _("الإقرار يُوقّع بعد التحقق من جميع المستندات المطلوبة."),
-        )
+        case = lock_case(case)
+        refuse_unless(case.is_open_for(Step.DECLARE), _("الإقرار يُوقّع بعد التحقق من جميع المستندات المطلوبة."))
         declaration = Declaration(
             case=case,
             method=method,
@@ -301,7 +240,7 @@ def record_declaration(case, *, method, signer_name, by, signature_data_url="", 
             text=DECLARATION_TEXT,
             fingerprint=case.fingerprint(),
             covered_data=case.fingerprint_data(),
-            taken_by=by,
+            **as_actor(by).columns("taken_by"),
             scan_content_type=scan_type,
         )
         if signature_png is not None:
@@ -327,11 +266,8 @@ def submit_to_committee(case, *, by):
     validity on the day of submission.
     """
     with transaction.atomic():
-        case = _locked(case)
-        refuse_unless(
-            case.status == Status.DECLARED,
-            _("يُرفع الطلب للجنة بعد اكتمال المستندات وتوقيع الإقرار."),
-        )
+        case = lock_case(case)
+        refuse_unless(case.is_open_for(Step.SUBMIT), _("يُرفع الطلب للجنة بعد اكتمال المستندات وتوقيع الإقرار."))
         missing = case.missing_documents()
         refuse_unless(
             not missing,
@@ -360,8 +296,8 @@ def submit_to_committee(case, *, by):
 def register_beneficiary(case, *, by):
     """Complete the registration (استكمال إجراءات التسجيل) of a beneficiary whose request was approved."""
     with transaction.atomic():
-        case = _locked(case)
-        refuse_unless(case.status == Status.APPROVED, _("يُستكمل التسجيل بعد قبول لجنة البحث للطلب."))
+        case = lock_case(case)
+        refuse_unless(case.is_open_for(Step.REGISTER), _("يُستكمل التسجيل بعد قبول لجنة البحث للطلب."))
         beneficiary = case.beneficiary
         if not beneficiary.is_registered:
             beneficiary.registered_at = timezone.now()
@@ -377,11 +313,8 @@ def register_beneficiary(case, *, by):
 def close_case(case, *, note, by):
     """Close a request once the service is delivered, or after a rejection."""
     with transaction.atomic():
-        case = _locked(case)
-        refuse_unless(
-            case.status in (Status.IN_SERVICE, Status.REJECTED),
-            _("يُغلق الطلب بعد تقديم الخدمة أو بعد رفضه."),
-        )
+        case = lock_case(case)
+        refuse_unless(case.is_open_for(Step.CLOSE), _("يُغلق الطلب بعد تقديم الخدمة أو بعد رفضه."))
         case.closed_at = timezone.now()
         return move(
             case, to=Status.CLOSED, kind=CaseEvent.Kind.CLOSED, by=by, note=(note or "").strip(),

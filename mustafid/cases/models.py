@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mustafid.association.models import Branch, Channel, PolicyVersion, bilingual
+from mustafid.audit.actors import ActedBy, actor_columns
 from mustafid.beneficiaries.models import Beneficiary
 
 DUE_SOON_DAYS = 3
@@ -79,8 +80,51 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("مغلق")
 
 
-# States in which documents may still be added, verified or refused.
-DOCUMENT_STATUSES = [Status.RECEIVED, Status.INCOMPLETE, Status.DOCUMENTS_COMPLETE, Status.DECLARED]
+class Step(models.TextChoices):
+    """The steps a request offers. Each is taken by one action; see `STEP_STATES` and `STEP_ROLE_FACTS`."""
+
+    DOCUMENTS = "documents", _("المستندات")
+    MARK_INCOMPLETE = "mark_incomplete", _("طلب غير مكتمل")
+    REFER = "refer", _("الإحالة إلى الباحث الاجتماعي")
+    DECLARE = "declare", _("الإقرار")
+    SUBMIT = "submit", _("الرفع للجنة البحث")
+    DECIDE = "decide", _("قرار لجنة البحث")
+    REGISTER = "register", _("استكمال التسجيل")
+    DELIVER = "deliver", _("تقديم الخدمة")
+    CLOSE = "close", _("إغلاق الطلب")
+
+
+# A step's rule, written once: the states in which the request accepts it. The action refuses outside
+# them, the request page shows the step's button only inside them, and `access_case(step=...)` names it.
+STEP_STATES = {
+    Step.DOCUMENTS: {Status.RECEIVED, Status.INCOMPLETE, Status.DOCUMENTS_COMPLETE, Status.DECLARED},
+    Step.MARK_INCOMPLETE: {Status.RECEIVED, Status.DOCUMENTS_COMPLETE, Status.DECLARED},
+    Step.REFER: set(Status) - {Status.CLOSED},
+    Step.DECLARE: {Status.DOCUMENTS_COMPLETE},
+    Step.SUBMIT: {Status.DECLARED},
+    Step.DECIDE: {Status.WITH_COMMITTEE},
+    Step.REGISTER: {Status.APPROVED},
+    Step.DELIVER: {Status.REGISTERED, Status.IN_SERVICE},
+    Step.CLOSE: {Status.IN_SERVICE, Status.REJECTED},
+}
+
+# ...and the role fact (on `accounts.User`) a staff member needs to take it.
+STEP_ROLE_FACTS = {
+    Step.DOCUMENTS: "may_intake",
+    Step.MARK_INCOMPLETE: "may_intake",
+    Step.REFER: "may_refer",
+    Step.DECLARE: "may_intake",
+    Step.SUBMIT: "may_intake",
+    Step.DECIDE: "may_record_decisions",
+    Step.REGISTER: "may_intake",
+    Step.DELIVER: "may_intake",
+    Step.CLOSE: "may_intake",
+}
+
+
+def may_take(user, step):
+    """Whether this staff member's roles allow the step at all (the request's state aside)."""
+    return bool(getattr(user, STEP_ROLE_FACTS[Step(step)], False))
 
 
 class CaseQuerySet(models.QuerySet):
@@ -124,9 +168,7 @@ class Case(models.Model):
     # The branch that received the request (for reports); who may see it follows the beneficiary's branch.
     branch = models.ForeignKey(Branch, verbose_name=_("المكتب"), on_delete=models.PROTECT, related_name="cases")
     status = models.CharField(_("الحالة"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("استلمه"), on_delete=models.PROTECT, related_name="received_cases"
-    )
+    received_by, received_by_kind, received_by_label = actor_columns(_("استلمه"), related_name="received_cases")
     received_at = models.DateTimeField(_("تاريخ الاستلام"), default=timezone.now)
     # The decision clock: set by `submit_to_committee` from the policy in force at submission.
     submitted_at = models.DateTimeField(_("تاريخ الرفع للجنة"), null=True, blank=True)
@@ -186,9 +228,19 @@ class Case(models.Model):
         left = self.days_left
         return left is not None and 0 <= left <= DUE_SOON_DAYS
 
+    receiver = ActedBy("received_by")
+
+    def is_open_for(self, step):
+        """The request's state allows this step (who may take it is `may_take`)."""
+        return self.status in STEP_STATES[Step(step)]
+
+    def offers(self, step, user):
+        """The step's button is shown to this user: their roles allow it and the request's state accepts it."""
+        return may_take(user, step) and self.is_open_for(step)
+
     @property
     def accepts_documents(self):
-        return self.status in DOCUMENT_STATUSES
+        return self.is_open_for(Step.DOCUMENTS)
 
     def document_checklist(self):
         """Each required document type with its latest upload (or None), in catalogue order."""
@@ -248,7 +300,7 @@ class CaseDocument(models.Model):
     sha256 = models.CharField(max_length=64)
     issued_on = models.DateField(_("تاريخ الإصدار"), null=True, blank=True)
     expires_on = models.DateField(_("تاريخ الانتهاء"), null=True, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by, uploaded_by_kind, uploaded_by_label = actor_columns(_("رفعه"))
     uploaded_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(_("التحقق"), max_length=10, choices=Review.choices, default=Review.PENDING)
     reviewed_by = models.ForeignKey(
@@ -264,6 +316,8 @@ class CaseDocument(models.Model):
 
     def __str__(self):
         return f"{self.document_type} — {self.original_name}"
+
+    uploader = ActedBy("uploaded_by")
 
     @property
     def is_verified(self):
@@ -297,7 +351,7 @@ class Declaration(models.Model):
     fingerprint = models.CharField(_("بصمة البيانات"), max_length=64)
     covered_data = models.JSONField(_("البيانات المقر بها"))
     signed_at = models.DateTimeField(_("وقت التوقيع"), default=timezone.now)
-    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    taken_by, taken_by_kind, taken_by_label = actor_columns(_("استلمه"))
 
     class Meta:
         verbose_name = _("إقرار")
@@ -307,12 +361,20 @@ class Declaration(models.Model):
     def __str__(self):
         return f"{_('إقرار')} {self.signer_name}"
 
+    taker = ActedBy("taken_by")
+
     def matches_current_data(self):
         return self.fingerprint == self.case.fingerprint()
 
 
 class CaseEvent(models.Model):
-    """One row of a request's timeline: the source of deadlines and reports."""
+    """One row of a request's timeline: the source of deadlines and reports.
+
+    Written only by `cases.workflow.move()` (and `record_event` for the opening), in the same
+    transaction as the change it records, with its audit row. Read by the request page and the
+    beneficiary's timeline, by the decision clock (`submitted` carries the due date), and by reports;
+    after commit, each new row is handed to the listeners of `cases.workflow` (proactive messages).
+    """
 
     class Kind(models.TextChoices):
         OPENED = "opened", pgettext_lazy("سجل الطلب", "استلام الطلب")
@@ -333,7 +395,7 @@ class CaseEvent(models.Model):
     kind = models.CharField(_("الحدث"), max_length=20, choices=Kind.choices)
     from_status = models.CharField(_("من"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("إلى"), max_length=20, choices=Status.choices, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("بواسطة"), on_delete=models.PROTECT)
+    actor, actor_kind, actor_label = actor_columns(_("بواسطة"))
     at = models.DateTimeField(_("الوقت"), default=timezone.now, db_index=True)
     note = models.TextField(_("ملاحظة"), blank=True)
     data = models.JSONField(default=dict, blank=True)
@@ -345,6 +407,8 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case.reference}: {self.get_kind_display()}"
+
+    acted_by = ActedBy("actor")
 
     @property
     def changed_status(self):

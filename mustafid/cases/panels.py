@@ -1,29 +1,91 @@
-"""The request page is made of panels, one per step, contributed by the apps that own the steps.
+"""The request's own panels on its page, and its events on the beneficiary's timeline.
 
-`cases` cannot import `research`, `committee` or `services` (imports point down),
-yet its page shows their steps. Each of those apps registers its panel here
-when it starts (AppConfig.ready), and the request page renders the panels in order.
+Registered in `CasesConfig.ready()`; research, committee and services register theirs the
+same way (see `mustafid/lib/composition.py`). Each panel shows its step's button exactly
+when the action would accept it: `case.offers(step, user)`.
 """
 
-from dataclasses import dataclass
-from typing import Callable
+import datetime
+
+from django.utils import timezone
+
+from mustafid.association.models import current_policy
+from mustafid.lib.composition import Panel, TimelineRow, TimelineSource, beneficiary_timeline, request_panels
+
+from .actions import DECLARATION_TEXT, DECLARATION_TEXT_EN
+from .forms import CloseCaseForm, DeclarationForm, NoteForm, RefuseDocumentForm, UploadDocumentForm
+from .models import Case, CaseEvent, Step
 
 
-@dataclass(frozen=True)
-class Panel:
-    name: str
-    order: int
-    template: str
-    # (case, user, bound_form_or_None) -> template context, or None to hide the panel.
-    context: Callable
+def _documents_panel(case, user, bound):
+    may_act = case.offers(Step.DOCUMENTS, user)
+    return {
+        "checklist": case.document_checklist(),
+        "all_documents": case.documents.select_related("document_type", "reviewed_by"),
+        "may_review": may_act,
+        "upload_form": (bound or UploadDocumentForm(case=case)) if may_act else None,
+        "refuse_form": RefuseDocumentForm() if may_act else None,
+        "today": timezone.localdate(),
+    }
 
 
-_panels: dict[str, Panel] = {}
+def _incomplete_panel(case, user, bound):
+    if not case.offers(Step.MARK_INCOMPLETE, user):
+        return None
+    return {"form": bound or NoteForm()}
 
 
-def register_panel(panel):
-    _panels[panel.name] = panel
+def _declaration_panel(case, user, bound):
+    declaration = case.current_declaration
+    may_sign = case.offers(Step.DECLARE, user)
+    if declaration is None and not may_sign:
+        return None
+    return {
+        "declaration": declaration,
+        "matches": declaration.matches_current_data() if declaration else None,
+        "form": (bound or DeclarationForm(initial={"signer_name": case.beneficiary.full_name})) if may_sign else None,
+        "text": DECLARATION_TEXT,
+        "text_en": DECLARATION_TEXT_EN,
+    }
 
 
-def panels():
-    return sorted(_panels.values(), key=lambda p: p.order)
+def _submit_panel(case, user, bound):
+    if not case.offers(Step.SUBMIT, user):
+        return None
+    policy = current_policy()
+    today = timezone.localdate()
+    return {
+        "policy": policy,
+        "due_preview": today + datetime.timedelta(days=policy.response_days) if policy else None,
+    }
+
+
+def _register_panel(case, user, bound):
+    return {} if case.offers(Step.REGISTER, user) else None
+
+
+def _close_panel(case, user, bound):
+    if not case.offers(Step.CLOSE, user):
+        return None
+    return {"form": bound or CloseCaseForm()}
+
+
+def _event_rows(beneficiary, user):
+    """The events of the beneficiary's requests that the reader may see (a committee member: submitted ones)."""
+    events = CaseEvent.objects.filter(
+        case__beneficiary=beneficiary, case__in=Case.objects.visible_to(user)
+    ).select_related("actor", "case")
+    return [TimelineRow(at=event.at, template="cases/timeline/event.html", item=event) for event in events]
+
+
+def register():
+    for panel in (
+        Panel("documents", 10, "cases/panels/documents.html", _documents_panel),
+        Panel("incomplete", 20, "cases/panels/incomplete.html", _incomplete_panel),
+        Panel("declaration", 40, "cases/panels/declaration.html", _declaration_panel),
+        Panel("submit", 50, "cases/panels/submit.html", _submit_panel),
+        Panel("register", 70, "cases/panels/register.html", _register_panel),
+        Panel("close", 90, "cases/panels/close.html", _close_panel),
+    ):
+        request_panels.register(panel)
+    beneficiary_timeline.register(TimelineSource("case_events", 20, _event_rows))

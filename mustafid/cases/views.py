@@ -25,116 +25,8 @@ from mustafid.lib.uploads import serve_file
 from . import actions
 from .access import access_case, access_declaration, access_document
 from .forms import CloseCaseForm, DeclarationForm, NoteForm, OpenCaseForm, RefuseDocumentForm, UploadDocumentForm
-from .models import Case, Status
-from .panels import Panel, panels, register_panel
-
-
-def render_case(request, case, *, bound=None, status=200):
-    """The request page: summary, one panel per step, timeline. `bound` re-shows a form with its errors."""
-    bound = bound or {}
-    shown = []
-    for panel in panels():
-        context = panel.context(case, request.user, bound.get(panel.name))
-        if context is not None:
-            shown.append({"template": panel.template, **context})
-    return render(
-        request,
-        "cases/detail.html",
-        {
-            "case": case,
-            "beneficiary": case.beneficiary,
-            "panels": shown,
-            "events": [
-                {"kind": "event", "at": event.at, "item": event}
-                for event in case.events.select_related("actor").order_by("-at", "-pk")
-            ],
-            "tools": {tool.kind: tool for tool in StaffTool.objects.current()},
-        },
-        status=status,
-    )
-
-
-# The request's own panels; research, committee and services add theirs.
-
-def _documents_panel(case, user, bound):
-    may_act = user.may_intake and case.accepts_documents
-    return {
-        "checklist": case.document_checklist(),
-        "all_documents": case.documents.select_related("document_type", "uploaded_by", "reviewed_by"),
-        "may_review": may_act,
-        "upload_form": (bound or UploadDocumentForm(case=case)) if may_act else None,
-        "refuse_form": RefuseDocumentForm() if may_act else None,
-        "today": timezone.localdate(),
-    }
-
-
-def _incomplete_panel(case, user, bound):
-    if not user.may_intake or case.status not in (Status.RECEIVED, Status.DOCUMENTS_COMPLETE, Status.DECLARED):
-        return None
-    return {"form": bound or NoteForm()}
-
-
-def _declaration_panel(case, user, bound):
-    declaration = case.current_declaration
-    may_sign = user.may_intake and case.status == Status.DOCUMENTS_COMPLETE
-    if declaration is None and not may_sign:
-        return None
-    return {
-        "declaration": declaration,
-        "matches": declaration.matches_current_data() if declaration else None,
-        "form": (bound or DeclarationForm(initial={"signer_name": case.beneficiary.full_name})) if may_sign else None,
-        "text": actions.DECLARATION_TEXT,
-        "text_en": actions.DECLARATION_TEXT_EN,
-    }
-
-
-def _submit_panel(case, user, bound):
-    if not user.may_intake or case.status != Status.DECLARED:
-        return None
-    policy = current_policy()
-    today = timezone.localdate()
-    return {
-        "policy": policy,
-        "due_preview": today + datetime.timedelta(days=policy.response_days) if policy else None,
-    }
-
-
-def _register_panel(case, user, bound):
-    if not user.may_intake or case.status != Status.APPROVED:
-        return None
-    return {}
-
-
-def _close_panel(case, user, bound):
-    if not user.may_intake or case.status not in (Status.IN_SERVICE, Status.REJECTED):
-        return None
-    return {"form": bound or CloseCaseForm()}
-
-
-for _panel in (
-    Panel("documents", 10, "cases/panels/documents.html", _documents_panel),
-    Panel("incomplete", 20, "cases/panels/incomplete.html", _incomplete_panel),
-    Panel("declaration", 40, "cases/panels/declaration.html", _declaration_panel),
-    Panel("submit", 50, "cases/panels/submit.html", _submit_panel),
-    Panel("register", 70, "cases/panels/register.html", _register_panel),
-    Panel("close", 90, "cases/panels/close.html", _close_panel),
-):
-    register_panel(_panel)
-
-
-def run_step(request, case, step, *, success, panel=None, form=None):
-    """Run one action; on refusal show why (nothing changed); on bad input re-show the form."""
-    if form is not None and not form.is_valid():
-        return render_case(request, case, bound={panel: form}, status=400)
-    try:
-        step(form.cleaned_data if form is not None else {})
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-        if form is not None and panel is not None:
-            return render_case(request, case, bound={panel: form}, status=400)
-        return redirect(case)
-    messages.success(request, success)
-    return redirect(case)
+from .models import Case, Status, Step
+from .page import render_case, show_refusal
 
 
 @login_required
@@ -212,28 +104,31 @@ def case_detail(request, pk):
 @login_required
 @require_POST
 def upload_document(request, pk):
-    case = access_case(request.user, pk, write=True)
+    case = access_case(request.user, pk, step=Step.DOCUMENTS)
     form = UploadDocumentForm(request.POST, request.FILES, case=case)
-    return run_step(
-        request, case,
-        lambda data: actions.upload_document(
+    if not form.is_valid():
+        return render_case(request, case, bound={"documents": form}, status=400)
+    try:
+        data = form.cleaned_data
+        actions.upload_document(
             case, document_type=data["document_type"], uploaded_file=data["file"], issued_on=data["issued_on"],
             expires_on=data["expires_on"], by=request.user,
-        ),
-        success=_("تم رفع المستند وهو بانتظار التحقق."), panel="documents", form=form,
-    )
+        )
+    except ActionRefused as refusal:
+        return show_refusal(request, case, refusal, panel="documents", form=form)
+    messages.success(request, _("تم رفع المستند وهو بانتظار التحقق."))
+    return redirect(case)
 
 
 @login_required
 @require_POST
 def verify_document(request, pk):
-    document = access_document(request.user, pk, write=True)
-    case = access_case(request.user, document.case_id, write=True)
+    document = access_document(request.user, pk, step=Step.DOCUMENTS)
+    case = access_case(request.user, document.case_id, step=Step.DOCUMENTS)
     try:
         document = actions.verify_document(document, by=request.user)
     except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-        return redirect(case)
+        return show_refusal(request, case, refusal)
     if document.is_verified:
         messages.success(request, _("تم التحقق من المستند."))
     else:
@@ -244,13 +139,17 @@ def verify_document(request, pk):
 @login_required
 @require_POST
 def refuse_document(request, pk):
-    document = access_document(request.user, pk, write=True)
-    case = access_case(request.user, document.case_id, write=True)
+    document = access_document(request.user, pk, step=Step.DOCUMENTS)
+    case = access_case(request.user, document.case_id, step=Step.DOCUMENTS)
     form = RefuseDocumentForm(request.POST)
-    return run_step(
-        request, case, lambda data: actions.refuse_document(document, reason=data["reason"], by=request.user),
-        success=_("تم رفض المستند وأصبح الطلب غير مكتمل."), panel="documents", form=form,
-    )
+    if not form.is_valid():
+        return render_case(request, case, bound={"documents": form}, status=400)
+    try:
+        actions.refuse_document(document, reason=form.cleaned_data["reason"], by=request.user)
+    except ActionRefused as refusal:
+        return show_refusal(request, case, refusal)
+    messages.success(request, _("تم رفض المستند وأصبح الطلب غير مكتمل."))
+    return redirect(case)
 
 
 @login_required
@@ -266,26 +165,35 @@ def document_file(request, pk):
 @login_required
 @require_POST
 def mark_incomplete(request, pk):
-    case = access_case(request.user, pk, write=True)
-    return run_step(
-        request, case, lambda data: actions.mark_incomplete(case, note=data["note"], by=request.user),
-        success=_("سُجّل أن الطلب غير مكتمل."), panel="incomplete", form=NoteForm(request.POST),
-    )
+    case = access_case(request.user, pk, step=Step.MARK_INCOMPLETE)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return render_case(request, case, bound={"incomplete": form}, status=400)
+    try:
+        actions.mark_incomplete(case, note=form.cleaned_data["note"], by=request.user)
+    except ActionRefused as refusal:
+        return show_refusal(request, case, refusal, panel="incomplete", form=form)
+    messages.success(request, _("سُجّل أن الطلب غير مكتمل."))
+    return redirect(case)
 
 
 @login_required
 @require_POST
 def record_declaration(request, pk):
-    case = access_case(request.user, pk, write=True)
+    case = access_case(request.user, pk, step=Step.DECLARE)
     form = DeclarationForm(request.POST, request.FILES)
-    return run_step(
-        request, case,
-        lambda data: actions.record_declaration(
+    if not form.is_valid():
+        return render_case(request, case, bound={"declaration": form}, status=400)
+    data = form.cleaned_data
+    try:
+        actions.record_declaration(
             case, method=data["method"], signer_name=data["signer_name"], by=request.user,
             signature_data_url=data["signature"], scan=data["scan"],
-        ),
-        success=_("تم تسجيل الإقرار."), panel="declaration", form=form,
-    )
+        )
+    except ActionRefused as refusal:
+        return show_refusal(request, case, refusal, panel="declaration", form=form)
+    messages.success(request, _("تم تسجيل الإقرار."))
+    return redirect(case)
 
 
 @login_required
@@ -332,28 +240,37 @@ def declaration_form_pdf(request, pk):
 @login_required
 @require_POST
 def submit_to_committee(request, pk):
-    case = access_case(request.user, pk, write=True)
-    return run_step(
-        request, case, lambda data: actions.submit_to_committee(case, by=request.user),
-        success=_("رُفع الطلب إلى لجنة البحث وبدأت مدة الرد."),
-    )
+    case = access_case(request.user, pk, step=Step.SUBMIT)
+    try:
+        actions.submit_to_committee(case, by=request.user)
+    except ActionRefused as refusal:
+        return show_refusal(request, case, refusal)
+    messages.success(request, _("رُفع الطلب إلى لجنة البحث وبدأت مدة الرد."))
+    return redirect(case)
 
 
 @login_required
 @require_POST
 def register_beneficiary(request, pk):
-    case = access_case(request.user, pk, write=True)
-    return run_step(
-        request, case, lambda data: actions.register_beneficiary(case, by=request.user),
-        success=_("تم استكمال تسجيل المستفيد."),
-    )
+    case = access_case(request.user, pk, step=Step.REGISTER)
+    try:
+        actions.register_beneficiary(case, by=request.user)
+    except ActionRefused as refusal:
+        return show_refusal(request, case, refusal)
+    messages.success(request, _("تم استكمال تسجيل المستفيد."))
+    return redirect(case)
 
 
 @login_required
 @require_POST
 def close_case(request, pk):
-    case = access_case(request.user, pk, write=True)
-    return run_step(
-        request, case, lambda data: actions.close_case(case, note=data["note"], by=request.user),
-        success=_("تم إغلاق الطلب."), panel="close", form=CloseCaseForm(request.POST),
-    )
+    case = access_case(request.user, pk, step=Step.CLOSE)
+    form = CloseCaseForm(request.POST)
+    if not form.is_valid():
+        return render_case(request, case, bound={"close": form}, status=400)
+    try:
+        actions.close_case(case, note=form.cleaned_data["note"], by=request.user)
+    except ActionRefused as refusal:
+        return show_refusal(request, case, refusal, panel="close", form=form)
+    messages.success(request, _("تم إغلاق الطلب."))
+    return redirect(case)

@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mustafid.audit.models import EventType
-from mustafid.cases.actions import move, refuse_unless
-from mustafid.cases.models import Case, CaseEvent, Status
+from mustafid.cases.models import CaseEvent, Status, Step, may_take
+from mustafid.cases.workflow import lock_case, move
+from mustafid.lib.errors import refuse_unless
 from mustafid.lib.hijri import to_hijri
 
 from .models import Decision
@@ -24,14 +25,14 @@ def _next_number(now):
 def record_decision(case, *, outcome, reasons, by):
     """Record the research committee's decision (approved or rejected, always with reasons)."""
     reasons = (reasons or "").strip()
-    refuse_unless(by.is_committee_member, _("يسجل القرار عضو في لجنة البحث."))
+    refuse_unless(may_take(by, Step.DECIDE), _("يسجل القرار رئيس لجنة البحث."))
     refuse_unless(outcome in Decision.Outcome.values, _("اختر القرار: قبول أو رفض."))
     refuse_unless(reasons, _("اكتب أسباب القرار."))
     for attempt in range(3):
         try:
             with transaction.atomic():
-                case = Case.objects.select_for_update().select_related("beneficiary").get(pk=case.pk)
-                refuse_unless(case.status == Status.WITH_COMMITTEE, _("هذا الطلب ليس لدى لجنة البحث."))
+                case = lock_case(case)
+                refuse_unless(case.is_open_for(Step.DECIDE), _("هذا الطلب ليس لدى لجنة البحث."))
                 now = timezone.now()
                 decision = Decision.objects.create(
                     case=case, number=_next_number(now), outcome=outcome, reasons=reasons, decided_by=by,

@@ -6,7 +6,7 @@ class CommitteeConfig(AppConfig):
     label = "committee"
 
     def ready(self):
-        # This app's step on the request page (see cases/panels.py).
-        from .views import register_panels
+        # This app's step on the request page (see mustafid/lib/composition.py).
+        from . import panels
 
-        register_panels()
+        panels.register()

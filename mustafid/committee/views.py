@@ -1,30 +1,19 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.cases.access import access_case
-from mustafid.cases.models import Case, Status
-from mustafid.cases.panels import Panel, register_panel
-from mustafid.cases.views import run_step
+from mustafid.cases.models import Case, Step
+from mustafid.cases.page import render_case, show_refusal
+from mustafid.lib.errors import ActionRefused
 
 from . import actions
 from .forms import DecisionForm
-
-
-def _decision_panel(case, user, bound):
-    decisions = case.decisions.select_related("decided_by")
-    may_decide = user.is_committee_member and case.status == Status.WITH_COMMITTEE
-    if not decisions and not may_decide:
-        return None
-    return {"decisions": decisions, "form": (bound or DecisionForm()) if may_decide else None}
-
-
-def register_panels():
-    register_panel(Panel("decision", 60, "committee/panels/decision.html", _decision_panel))
 
 
 @login_required
@@ -46,9 +35,13 @@ def agenda(request):
 @login_required
 @require_POST
 def decide(request, pk):
-    case = access_case(request.user, pk, decide=True)
+    case = access_case(request.user, pk, step=Step.DECIDE)
     form = DecisionForm(request.POST)
-    return run_step(
-        request, case, lambda data: actions.record_decision(case, by=request.user, **data),
-        success=_("تم تسجيل قرار اللجنة."), panel="decision", form=form,
-    )
+    if not form.is_valid():
+        return render_case(request, case, bound={"decision": form}, status=400)
+    try:
+        actions.record_decision(case, by=request.user, **form.cleaned_data)
+    except ActionRefused as refusal:
+        return show_refusal(request, case, refusal, panel="decision", form=form)
+    messages.success(request, _("تم تسجيل قرار اللجنة."))
+    return redirect(case)

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class InteractionsConfig(AppConfig):
     name = "mustafid.interactions"
     label = "interactions"
+
+    def ready(self):
+        # Contacts on the beneficiary's timeline and as the start of a registration (mustafid/lib/composition.py).
+        from . import sources
+
+        sources.register()

@@ -69,3 +69,12 @@ class Interaction(models.Model):
     @property
     def who(self):
         return self.beneficiary.full_name if self.beneficiary_id else (self.contact_name or _("غير مسجل"))
+
+    def registration_initial(self):
+        """The registration form's first values from this contact: the name split into its four parts, the mobile."""
+        parts = self.contact_name.split()
+        if len(parts) > 4:
+            parts = parts[:3] + [" ".join(parts[3:])]
+        initial = dict(zip(["first_name", "father_name", "grandfather_name", "family_name"], parts))
+        initial["mobile"] = self.contact_mobile
+        return initial

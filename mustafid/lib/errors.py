@@ -14,3 +14,9 @@ class ActionRefused(Exception):
 
     def __str__(self):
         return str(self.message)
+
+
+def refuse_unless(condition, message):
+    """Refuse the step with a message for the screen unless the condition holds."""
+    if not condition:
+        raise ActionRefused(message)

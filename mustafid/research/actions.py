@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
-from mustafid.cases.actions import move, refuse_unless
-from mustafid.cases.models import Case, CaseEvent
+from mustafid.cases.models import CaseEvent, Step
+from mustafid.cases.workflow import lock_case, move
+from mustafid.lib.errors import refuse_unless
 
 from .models import Referral
 
@@ -23,8 +24,8 @@ def refer_to_researcher(*, researcher, question, by, case=None, beneficiary=None
     refuse_unless(case or beneficiary or interaction, _("حدد المستفيد أو الطلب أو التواصل المحال."))
     with transaction.atomic():
         if case is not None:
-            case = Case.objects.select_for_update().get(pk=case.pk)
-            refuse_unless(case.is_open, _("لا تمكن الإحالة بعد إغلاق الطلب."))
+            case = lock_case(case)
+            refuse_unless(case.is_open_for(Step.REFER), _("لا تمكن الإحالة بعد إغلاق الطلب."))
             beneficiary = case.beneficiary
         if beneficiary is None and interaction is not None:
             beneficiary = interaction.beneficiary
@@ -54,7 +55,7 @@ def answer_referral(referral, *, answer, by):
         referral.save(update_fields=["answer", "answered_at"])
         data = {"referral": referral.pk}
         if referral.case_id:
-            case = Case.objects.select_for_update().get(pk=referral.case_id)
+            case = lock_case(referral.case_id)
             move(case, kind=CaseEvent.Kind.REFERRAL_ANSWERED, by=by, note=answer, data=data,
                  audit_type=EventType.REFERRAL_ANSWERED, audit_target=referral)
         else:

@@ -10,8 +10,8 @@ from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.beneficiaries.access import access_beneficiary
 from mustafid.cases.access import access_case
-from mustafid.cases.panels import Panel, register_panel
-from mustafid.cases.views import run_step
+from mustafid.cases.models import Step
+from mustafid.cases.page import render_case, show_refusal
 from mustafid.interactions.access import access_interaction
 from mustafid.lib.errors import ActionRefused
 
@@ -21,28 +21,19 @@ from .forms import AnswerForm, ReferralForm
 from .models import Referral
 
 
-def _referral_panel(case, user, bound):
-    referrals = case.referrals.select_related("researcher", "referred_by")
-    may_refer = user.may_refer and case.is_open
-    if not referrals and not may_refer:
-        return None
-    return {"referrals": referrals, "form": (bound or ReferralForm()) if may_refer else None}
-
-
-def register_panels():
-    register_panel(Panel("referral", 30, "research/panels/referral.html", _referral_panel))
-
-
 @login_required
 @require_POST
 def refer_case(request, pk):
-    case = access_case(request.user, pk, refer=True)
+    case = access_case(request.user, pk, step=Step.REFER)
     form = ReferralForm(request.POST)
-    return run_step(
-        request, case,
-        lambda data: actions.refer_to_researcher(case=case, by=request.user, **data),
-        success=_("تمت الإحالة إلى الباحث الاجتماعي."), panel="referral", form=form,
-    )
+    if not form.is_valid():
+        return render_case(request, case, bound={"referral": form}, status=400)
+    try:
+        actions.refer_to_researcher(case=case, by=request.user, **form.cleaned_data)
+    except ActionRefused as refusal:
+        return show_refusal(request, case, refusal, panel="referral", form=form)
+    messages.success(request, _("تمت الإحالة إلى الباحث الاجتماعي."))
+    return redirect(case)
 
 
 @login_required

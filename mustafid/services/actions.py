@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mustafid.audit.models import EventType
-from mustafid.cases.actions import move, refuse_unless
-from mustafid.cases.models import Case, CaseEvent, Status
+from mustafid.cases.models import CaseEvent, Status, Step
+from mustafid.cases.workflow import lock_case, move
+from mustafid.lib.errors import refuse_unless
 
 from .models import ServiceDelivery
 
@@ -17,11 +18,8 @@ def record_delivery(case, *, service, quantity, delivered_on, by, note=""):
     refuse_unless(quantity is not None and quantity > 0, _("أدخل مبلغًا أو كمية أكبر من صفر."))
     refuse_unless(delivered_on <= timezone.localdate(), _("تاريخ تقديم الخدمة لا يمكن أن يكون في المستقبل."))
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        refuse_unless(
-            case.status in (Status.REGISTERED, Status.IN_SERVICE),
-            _("تُقدم الخدمة بعد استكمال تسجيل المستفيد."),
-        )
+        case = lock_case(case)
+        refuse_unless(case.is_open_for(Step.DELIVER), _("تُقدم الخدمة بعد استكمال تسجيل المستفيد."))
         delivery = ServiceDelivery.objects.create(
             case=case, service=service, quantity=quantity, delivered_on=delivered_on, delivered_by=by,
             note=(note or "").strip(),

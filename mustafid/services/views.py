@@ -1,34 +1,28 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mustafid.cases.access import access_case
-from mustafid.cases.models import Status
-from mustafid.cases.panels import Panel, register_panel
-from mustafid.cases.views import run_step
+from mustafid.cases.models import Step
+from mustafid.cases.page import render_case, show_refusal
+from mustafid.lib.errors import ActionRefused
 
 from . import actions
 from .forms import DeliveryForm
 
 
-def _delivery_panel(case, user, bound):
-    deliveries = case.deliveries.select_related("service", "delivered_by")
-    may_deliver = user.may_intake and case.status in (Status.REGISTERED, Status.IN_SERVICE)
-    if not deliveries and not may_deliver:
-        return None
-    return {"deliveries": deliveries, "form": (bound or DeliveryForm()) if may_deliver else None}
-
-
-def register_panels():
-    register_panel(Panel("delivery", 80, "services/panels/delivery.html", _delivery_panel))
-
-
 @login_required
 @require_POST
 def record_delivery(request, pk):
-    case = access_case(request.user, pk, write=True)
+    case = access_case(request.user, pk, step=Step.DELIVER)
     form = DeliveryForm(request.POST)
-    return run_step(
-        request, case, lambda data: actions.record_delivery(case, by=request.user, **data),
-        success=_("تم تسجيل تقديم الخدمة."), panel="delivery", form=form,
-    )
+    if not form.is_valid():
+        return render_case(request, case, bound={"delivery": form}, status=400)
+    try:
+        actions.record_delivery(case, by=request.user, **form.cleaned_data)
+    except ActionRefused as refusal:
+        return show_refusal(request, case, refusal, panel="delivery", form=form)
+    messages.success(request, _("تم تسجيل تقديم الخدمة."))
+    return redirect(case)

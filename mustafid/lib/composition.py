@@ -1,0 +1,90 @@
+"""Pages that show higher apps' data, composed through registries filled in each app's `AppConfig.ready()`.
+
+Imports point down: `cases` cannot import `research`, `committee` or `services`, and
+`beneficiaries` cannot import `cases` or `interactions` — yet the request page shows the
+steps of all of them, and a beneficiary's page shows their contacts and their requests'
+timelines. So the page asks a registry, and each app brings its own entries (and its own
+small template) when it starts:
+
+* `request_panels`: one `Panel` per step on the request page (cases, research, committee,
+  services, and later the portal's).
+* `beneficiary_timeline`: one `TimelineSource` per kind of row on a beneficiary's timeline
+  (the requests' events from `cases`, the contacts from `interactions`).
+* `registration_sources`: where a new registration may start from (a contact logged before
+  the person was registered, from `interactions`).
+
+A registry holds entries by name; registering a name again replaces the entry (tests may
+start apps twice). `mustafid/tests/test_layers.py` keeps the imports pointing down.
+"""
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A step's panel on the request page.
+
+    context(case, user, bound_form_or_None) -> the template's context, or None to hide the panel.
+    """
+
+    name: str
+    order: int
+    template: str
+    context: Callable
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    at: Any
+    template: str
+    item: Any
+
+
+@dataclass(frozen=True)
+class TimelineSource:
+    """rows(beneficiary, user) -> the `TimelineRow`s of this kind that the user may see."""
+
+    name: str
+    order: int
+    rows: Callable
+
+
+@dataclass(frozen=True)
+class RegistrationSource:
+    """find(user, pk) -> the object a registration starts from (visible to the user), or None.
+
+    The object offers `registration_initial()` (the form's initial values) and is passed to
+    `create_beneficiary(contact=...)`, which links it to the new record.
+    """
+
+    name: str
+    order: int
+    find: Callable
+
+
+class Registry:
+    def __init__(self, name):
+        self.name = name
+        self._entries = {}
+
+    def register(self, entry):
+        self._entries[entry.name] = entry
+        return entry
+
+    def __iter__(self):
+        return iter(sorted(self._entries.values(), key=lambda entry: (entry.order, entry.name)))
+
+    def get(self, name):
+        return self._entries.get(name)
+
+
+request_panels = Registry("request_panels")
+beneficiary_timeline = Registry("beneficiary_timeline")
+registration_sources = Registry("registration_sources")
+
+
+def timeline_rows(beneficiary, user):
+    """Every row of a beneficiary's timeline the user may see, newest first."""
+    rows = [row for source in beneficiary_timeline for row in source.rows(beneficiary, user)]
+    return sorted(rows, key=lambda row: row.at, reverse=True)
