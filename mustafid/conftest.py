@@ -43,6 +43,7 @@ def staff(association):
     outsider = User(username="outsider", first_name="فهد", last_name="الدوسري", branch=third_branch)
     outsider.set_unusable_password()
     outsider.save()
+    outsider.roles.set([Role.BRANCH_REP])
     users["outsider"] = outsider
     return users
 
@@ -58,7 +59,12 @@ def committee_member(staff):
 
 
 @pytest.fixture
-    outsider.roles.set([Role.BRANCH_REP])
+def chair(staff):
+    """The committee chair: a member who also records the decisions."""
+    return staff["chair"]
+
+
+@pytest.fixture
 def researcher(staff):
     return staff["researcher"]
 
@@ -73,12 +79,6 @@ def make_beneficiary(*, by, branch=None, **overrides):
         "first_name": "محمد",
         "father_name": "عبدالله",
         "grandfather_name": "سعيد",
-@pytest.fixture
-def chair(staff):
-    """The committee chair: a member who also records the decisions."""
-    return staff["chair"]
-
-
         "family_name": "الأحمدي",
         "national_id": generate_national_id("1", seed),
         "mobile": f"+9665{seed % 100_000_000:08d}",
@@ -186,8 +186,8 @@ def refreshed(case):
 @pytest.fixture
 def make_case(officer, chair):
     def make(status="received", beneficiary=None, **kwargs):
+        # The chair records the committee's decision.
         return case_at(status, beneficiary=beneficiary or make_beneficiary(by=officer, **kwargs), officer=officer,
                        committee_member=chair)
 
     return make
-        # The chair records the committee's decision.

@@ -178,6 +178,13 @@ AXES_COOLOFF_TIME = 1  # hours
 # colleagues behind the same office router or proxy, and the same account elsewhere, still sign in.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The same client address as the audit trail: the proxy's header only when TRUSTED_PROXY_COUNT says so.
+AXES_CLIENT_IP_CALLABLE = "mustafid.audit.context.ip_from_request"
+# Number of reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For and X-Forwarded-Proto are
+# trusted. 0 (the default): the app is reached directly and REMOTE_ADDR is the client. See docs/operations.md.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 
 SESSION_COOKIE_HTTPONLY = True
 # A session ends with the browser, and after SESSION_IDLE_MINUTES without a request (accounts/middleware.py
@@ -187,18 +194,8 @@ if SESSION_IDLE_MINUTES < 1:
     raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be 1 or more")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = (SESSION_IDLE_MINUTES + 5) * 60
-# The same client address as the audit trail: the proxy's header only when TRUSTED_PROXY_COUNT says so.
-AXES_CLIENT_IP_CALLABLE = "mustafid.audit.context.ip_from_request"
-# Number of reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For and X-Forwarded-Proto are
-# trusted. 0 (the default): the app is reached directly and REMOTE_ADDR is the client. See docs/operations.md.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-if TRUSTED_PROXY_COUNT < 0:
-    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-X_FRAME_OPTIONS = "DENY"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
 # HTTPS in production: redirect plain HTTP and tell browsers to use HTTPS only (HSTS, one year by default).
 # Behind a proxy that ends TLS, set TRUSTED_PROXY_COUNT so the proxy's X-Forwarded-Proto says the request was
 # secure; a proxy that already redirects may set SECURE_SSL_REDIRECT=false. Development (DEBUG) and tests: off.
@@ -208,6 +205,9 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 # The preload directive only allows a later submission to the browsers' list; nothing is submitted.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
