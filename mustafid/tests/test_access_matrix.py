@@ -93,6 +93,7 @@ admin:index                    -                          GET    admin admin adm
 settings_login                 -                          GET    login login login login login login login login login login
 
 beneficiaries:list             -                          GET    login 200   200   200   200   200   200   200   200   200
+beneficiaries:list             -                          POST   login 302   302   302   302   302   302   302   302   302
 beneficiaries:new              -                          GET    login 200   403   403   403   200   403   403   403   200
 beneficiaries:new              -                          POST   login 302   403   403   403   302   403   403   403   302
 beneficiaries:detail           beneficiary_referred       GET    login 200   200   404   404   404   200   200   200   404
@@ -115,6 +116,7 @@ interactions:new               ?beneficiary_branch        GET    login 200   404
 interactions:new               ?beneficiary_branch        POST   login 302   404   403   403   302   302   403   403   404
 
 cases:list                     -                          GET    login 200   200   200   200   200   403   200   200   200
+cases:list                     -                          POST   login 302   302   302   302   302   403   302   302   302
 cases:new                      beneficiary_referred       GET    login 200   403   404   404   404   403   403   403   404
 cases:new                      beneficiary_referred       POST   login 302   403   404   404   404   403   403   403   404
 cases:new                      beneficiary_branch         POST   login 302   404   404   404   302   403   403   403   404
@@ -358,6 +360,7 @@ PAYLOADS = {
     # The outsider has no password to give (400: the form again, nothing changed).
     "accounts:password": lambda w, obj, user: {"old_password": DEMO_PASSWORD, "new_password1": "ورد-الربيع-2031",
                                                "new_password2": "ورد-الربيع-2031"},
+    "beneficiaries:list": lambda w, obj, user: {"q": "ريان"},
     "beneficiaries:new": new_beneficiary_data,
     "beneficiaries:edit": lambda w, obj, user: beneficiary_data(obj, city="خميس مشيط"),
     "beneficiaries:household_add": lambda w, obj, user: {"name": "عمر", "relation": "son"},
@@ -366,6 +369,7 @@ PAYLOADS = {
         "channel": "phone", "direction": "in", "kind": "inquiry", "summary": "استفسار عن الدعم",
         **({} if obj else {"contact_name": "سلمان", "contact_mobile": "0501112233"}),
     },
+    "cases:list": lambda w, obj, user: {"q": "ريان", "status": "received"},
     "cases:new": lambda w, obj, user: {"support_type": SupportType.objects.first().pk, "channel": "phone",
                                        "need": "يحتاج إلى دعم العلاج"},
     "cases:upload_document": case_file_upload,
@@ -393,6 +397,9 @@ WRITTEN = {
     "accounts:login": None,
     "accounts:logout": EventType.SIGNED_OUT,
     "accounts:password": EventType.PASSWORD_CHANGED,
+    # A search is posted (so IDs stay out of URLs) and changes nothing.
+    "beneficiaries:list": None,
+    "cases:list": None,
     "beneficiaries:new": EventType.BENEFICIARY_CREATED,
     "beneficiaries:edit": EventType.BENEFICIARY_UPDATED,
     "beneficiaries:household_add": EventType.HOUSEHOLD_MEMBER_ADDED,
@@ -422,6 +429,16 @@ READ = {
     "cases:declaration_form_pdf": EventType.CASE_VIEWED,
     "cases:document_file": EventType.DOCUMENT_VIEWED,
     "cases:declaration_file": EventType.DECLARATION_VIEWED,
+    "research:detail": EventType.REFERRAL_VIEWED,
+}
+
+# The audit row every allowed view of a list showing personal data must write (one per page view).
+LISTED = {
+    "beneficiaries:list": EventType.REGISTRY_LISTED,
+    "cases:list": EventType.CASES_LISTED,
+    "interactions:list": EventType.CONTACTS_LISTED,
+    "research:list": EventType.REFERRALS_LISTED,
+    "committee:agenda": EventType.AGENDA_VIEWED,
 }
 
 WRITE_EVENTS = [value for value in EventType.values if value >= 200]
@@ -516,6 +533,9 @@ def test_every_role_gets_the_designed_answer_from_every_view(world, client, row,
     if row.method == "GET" and expected == "200" and row.view in READ:
         assert new_audit.filter(event_type=READ[row.view], actor=user, actor_label=user.username,
                                 ip_address=CLIENT_IP, target_id=str(target["obj"].pk)).count() == 1
+    if row.method == "GET" and expected == "200" and row.view in LISTED:
+        listed = new_audit.filter(event_type=LISTED[row.view], actor=user, ip_address=CLIENT_IP)
+        assert listed.count() == 1 and "results" in listed.get().data
 
 
 def _project_url_names(resolver, namespace=""):
@@ -744,3 +764,37 @@ def test_a_refused_referral_of_a_request_leaves_no_row_in_the_audit_trail(world,
                            {"researcher": world.users["researcher"].pk, "question": "؟"})
     assert response.status_code == 403
     assert AuditEvent.objects.count() == before
+
+
+def _full_numbers():
+    """Every full national ID and mobile in the registry, in each form a page or a PDF could print it."""
+    from mustafid.lib.saudi import format_mobile_local
+
+    numbers = set()
+    for national_id, mobile in Beneficiary.objects.values_list("national_id", "mobile"):
+        numbers |= {national_id, mobile, mobile.replace("+966", "0"), format_mobile_local(mobile)}
+    numbers |= {nid for nid in HouseholdMember.objects.values_list("national_id", flat=True) if nid}
+    return numbers
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", [row for row in ROWS if row.method == "GET" and row.expected["volunteer"] == "200"],
+                         ids=lambda row: f"{row.view} on {row.target}")
+def test_no_response_a_volunteer_can_open_holds_a_full_id_or_mobile(world, client, row):
+    """Volunteers see names and the last four digits only (beneficiaries/disclosure.py), on every page they open."""
+    response, _target, _user = request(client, world, row, "volunteer")
+    assert response.status_code == 200
+    body = b"" if response.streaming else response.content
+    text = body.decode("utf-8", errors="replace")
+    leaked = sorted(number for number in _full_numbers() if number in text)
+    assert leaked == [], f"{row.view} shows a volunteer {leaked}"
+
+
+@pytest.mark.django_db
+def test_a_volunteer_searching_the_registry_sees_masked_numbers_only(world, client):
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = world.sessions["volunteer"]
+    response = client.post(reverse("beneficiaries:list"), {"q": world.beneficiary_referred.first_name}, follow=True)
+    text = response.content.decode()
+    assert world.beneficiary_referred.first_name in text
+    assert world.beneficiary_referred.national_id[-4:] in text
+    assert [number for number in _full_numbers() if number in text] == []
