@@ -16,6 +16,7 @@ from mustafid.association.models import Association, StaffTool, current_policy
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.beneficiaries.access import access_beneficiary
+from mustafid.beneficiaries.disclosure import disclose
 from mustafid.beneficiaries.models import NUMBER_SEARCH_REFUSED, Beneficiary, clean_search, number_search_refused
 from mustafid.lib import searches
 from mustafid.lib.errors import ActionRefused
@@ -219,8 +220,9 @@ def declaration_form_pdf(request, pk):
             "cases/declaration_form_pdf.html",
             {
                 "case": case,
-                "beneficiary": case.beneficiary,
-                "household": case.beneficiary.household.all(),
+                # The printed form shows what the reader may see, through the same rule as the pages.
+                "beneficiary": disclose(case.beneficiary, request.user),
+                "household": disclose(case.beneficiary, request.user).household,
                 "checklist": case.document_checklist(),
                 "text": actions.DECLARATION_TEXT,
                 "fingerprint": case.fingerprint(),
