@@ -158,3 +158,15 @@ def test_a_button_is_shown_exactly_when_the_step_is_open_to_the_user(make_case, 
     for step, url_name in STEP_BUTTONS.items():
         shown = f'action="{reverse(url_name, args=[case.pk])}"' in page
         assert shown == (may_take(user, step) and case.is_open_for(step)), (step, status, persona)
+
+
+def test_the_audit_trail_shows_the_portal_and_the_system_in_words(make_case, staff, client):
+    case = make_case("received")
+    with transaction.atomic():
+        workflow.move(workflow.lock_case(case), kind=CaseEvent.Kind.REFERRED, by=Actor.system("send_reminders"),
+                      note="", audit_type=EventType.REFERRAL_CREATED)
+        workflow.move(workflow.lock_case(case), kind=CaseEvent.Kind.DOCUMENT_UPLOADED, by=Actor.beneficiary(),
+                      note="", audit_type=EventType.DOCUMENT_UPLOADED)
+    client.force_login(staff["auditor"])
+    page = client.get("/audit/").content.decode()
+    assert "النظام" in page and "المستفيد عبر البوابة" in page
