@@ -3,7 +3,7 @@
 An officer logs a phone inquiry from an unknown caller, registers the caller as a
 beneficiary, opens a support request, uploads and verifies every required document,
 takes the declaration signed on the screen and submits the request to the committee;
-a committee member approves it; the officer completes the registration and delivers
+the committee chair records its approval; the officer completes the registration and delivers
 a service. The request's timeline and the beneficiary's then show every step with
 both calendars.
 
@@ -229,8 +229,8 @@ def test_whole_path_in_arabic(page: Page, live_server, tmp_path):
     expect(page.locator(".decision-due")).to_contain_text("مدة الرد")
     sign_out(page)
 
-    # --- A committee member approves, with reasons.
-    sign_in(page, base, "committee")
+    # --- The committee chair records the approval, with reasons.
+    sign_in(page, base, "chair")
     page.get_by_role("navigation", name="القائمة الرئيسية").get_by_role("link", name="لجنة البحث").click()
     page.get_by_role("link", name=reference, exact=True).click()
     decision = page.locator("#decision")
