@@ -17,7 +17,7 @@ from mustafid.audit.actors import as_actor
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.lib.errors import ActionRefused, refuse_unless
-from mustafid.lib.hijri import format_hijri
+from mustafid.lib.hijri import format_hijri, format_hijri_or_gregorian
 from mustafid.lib.uploads import check_document, clean_file_name, decode_signature, removed_on_failure
 
 from .models import Case, CaseDocument, CaseEvent, Declaration, Status, Step
@@ -88,11 +88,12 @@ def upload_document(case, *, document_type, uploaded_file, issued_on, expires_on
         refuse_unless(expires_on is not None, _("أدخل تاريخ انتهاء المستند."))
     if issued_on and expires_on:
         refuse_unless(expires_on > issued_on, _("تاريخ الانتهاء يجب أن يكون بعد تاريخ الإصدار."))
-    if expires_on is not None:
-        refuse_unless(
-            expires_on >= today,
-            _("المستند منتهي الصلاحية منذ %(date)s؛ اطلب من المستفيد نسخة سارية.") % {"date": format_hijri(expires_on)}
-            + f" ({expires_on.isoformat()})",
+    if expires_on is not None and expires_on < today:
+        # The message is built only when needed: a date beyond the Hijri table (after 2077) is valid, not an error.
+        raise ActionRefused(
+            _("المستند منتهي الصلاحية منذ %(date)s؛ اطلب من المستفيد نسخة سارية.")
+            % {"date": format_hijri_or_gregorian(expires_on)}
+            + f" ({expires_on.isoformat()})"
         )
     with removed_on_failure() as written, transaction.atomic():
         case = lock_case(case)

@@ -129,6 +129,17 @@ def format_hijri(d: date, lang: str = "ar") -> str:
     return f"{day} {HIJRI_MONTHS_AR[month - 1]} {year} هـ"
 
 
+def format_hijri_or_gregorian(d: date, lang: str = "ar") -> str:
+    """The Hijri form of a date, or its Gregorian form outside the Umm al-Qura table (before 1924, after 2077).
+
+    For messages about dates people typed: a passport may expire in 2080, and saying so must not fail.
+    """
+    try:
+        return format_hijri(d, lang)
+    except ValueError:
+        return format_gregorian(d, lang)
+
+
 def format_gregorian(d: date, lang: str = "ar") -> str:
     """Return e.g. "27 فبراير 2025 م" (ar) or "27 February 2025" (en)."""
     if lang == "en":
