@@ -177,3 +177,14 @@ def test_a_missing_stored_file_is_not_found_rather_than_a_server_error(client, b
     (media / document.file.name).unlink()
     client.force_login(officer)
     assert client.get(f"/cases/documents/{document.pk}/").status_code == 404
+
+
+def test_a_printable_form_that_cannot_be_made_is_a_message_not_a_server_error(client, make_case, officer, monkeypatch):
+    from mustafid.lib import pdf
+
+    monkeypatch.setattr(pdf.finders, "find", lambda path: None)
+    case = make_case("documents_complete")
+    client.force_login(officer)
+    response = client.get(f"/cases/{case.pk}/declaration-form.pdf", follow=True)
+    assert response.status_code == 200
+    assert "تعذر إنشاء ملف PDF" in response.content.decode()
