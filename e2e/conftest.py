@@ -2,7 +2,8 @@
 
 The live server runs in another thread, so the data it serves must be committed:
 these fixtures use `transactional_db` (with a serialized rollback, so the regions
-seeded by a migration are back for whichever test runs next), never `db`.
+seeded by a migration are there), never `db`. Such a test empties every table when it
+ends; the root conftest then restores the seeded rows and the shared world.
 
 Chromium is Debian's, at /usr/bin/chromium. Without it the browser tests are
 skipped on a workstation but fail in CI (the CI variable is set), so a CI image
@@ -44,28 +45,13 @@ def _require_chromium():
     pytest.skip("Chromium not installed")
 
 
-@pytest.fixture(scope="module")
-def _seeded_data_restored_afterwards(django_db_setup, django_db_blocker):
-    """Put back what the migrations seeded (regions, content types) once this module is done.
-
-    A transactional test ends by emptying every table. Django's serialized rollback
-    reloads the seeded rows at the start of such a test but not at its end, so the
-    tests that run after this module (pytest-django runs transactional tests after
-    the others, then the tests without a database) would find no regions.
-    """
-    yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for connection in connections.all(initialized_only=True):
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
-
-
 @pytest.fixture
-def demo_association(_seeded_data_restored_afterwards, transactional_db, django_db_serialized_rollback):
-    """The `aoun` preset and the demo staff, committed so the live server sees them."""
+def demo_association(transactional_db, django_db_serialized_rollback):
+    """The `aoun` preset and the demo staff, committed so the live server sees them.
+
+    The session loaded them already (root conftest); a transactional test before this one
+    emptied the tables and the root conftest put them back, so this only fetches them.
+    """
     from mustafid.demo.loader import load_demo_staff, load_preset
 
     association, _created = load_preset("aoun")

@@ -31,11 +31,26 @@ ROLES = ["officer", "researcher", "committee", "chair", "branch_rep", "volunteer
 
 @pytest.fixture
 def association(db):
+    """The `aoun` association, loaded once for the session (see the root conftest); fetched here."""
     association, _created = load_preset("aoun")
     return association
 
 
 @pytest.fixture
+@pytest.fixture
+def no_association(db):
+    """A deployment before any association is configured: the shared world removed, for this test only."""
+    from mustafid.association.models import Association
+    from mustafid.cases.models import DocumentType
+
+    User.objects.all().delete()
+    Service.objects.all().delete()
+    SupportType.objects.all().delete()
+    DocumentType.objects.all().delete()
+    Category.objects.all().delete()
+    Association.objects.all().delete()
+
+
 def staff(association):
     """username -> User for every demo role, and `outsider` (a branch rep of the third branch)."""
     users = {user.username: user for user in load_demo_staff()}

@@ -20,7 +20,7 @@ SEEDS = {
 
 
 @pytest.mark.parametrize("preset", list(PRESETS))
-def test_each_preset_carries_its_policys_parameters(db, preset):
+def test_each_preset_carries_its_policys_parameters(no_association, preset):
     load_preset(preset)
     days, channels, meeting, approved_on = SEEDS[preset]
     policy = PolicyVersion.objects.get()
@@ -31,7 +31,7 @@ def test_each_preset_carries_its_policys_parameters(db, preset):
 
 
 @pytest.mark.parametrize("preset", list(PRESETS))
-def test_the_policy_page_shows_the_presets_policy(db, preset):
+def test_the_policy_page_shows_the_presets_policy(no_association, preset):
     load_preset(preset)
     days, channels, _meeting, approved_on = SEEDS[preset]
     page = Client().get("/policy/").content.decode()
@@ -46,13 +46,13 @@ def test_the_policy_page_shows_the_presets_policy(db, preset):
         assert f'datetime="{approved_on.isoformat()}"' in page
 
 
-def test_the_approval_line_gives_gregorian_and_hijri_dates(db):
+def test_the_approval_line_gives_gregorian_and_hijri_dates(no_association):
     load_preset("maamen")
     page = Client().get("/policy/").content.decode()
     assert "27 فبراير 2025 م" in page and "28 شعبان 1446 هـ" in page
 
 
-def test_qaders_policy_names_the_social_research_regulation_and_has_no_referral_step(db):
+def test_qaders_policy_names_the_social_research_regulation_and_has_no_referral_step(no_association):
     load_preset("qader")
     page = Client().get("/policy/").content.decode()
     assert "لائحة البحث الاجتماعي" in page
@@ -60,19 +60,19 @@ def test_qaders_policy_names_the_social_research_regulation_and_has_no_referral_
     assert "إحالته لمسؤول البحث الاجتماعي" not in page
 
 
-def test_qader_and_maamen_speak_of_suggestions(db):
+def test_qader_and_maamen_speak_of_suggestions(no_association):
     load_preset("maamen")
     assert "ومقترحاتهم" in Client().get("/policy/").content.decode()
 
 
-def test_an_association_without_approval_data_says_so(db):
+def test_an_association_without_approval_data_says_so(no_association):
     load_preset("makkah")
     page = Client().get("/policy/").content.decode()
     assert "لم تُسجل بيانات اعتماد مجلس الإدارة" in page
     assert "262" in page
 
 
-def test_the_policy_page_is_404_before_any_association_is_configured(db):
+def test_the_policy_page_is_404_before_any_association_is_configured(no_association):
     assert Client().get("/policy/").status_code == 404
 
 

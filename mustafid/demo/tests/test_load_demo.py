@@ -15,7 +15,7 @@ def run(*args):
     return out.getvalue()
 
 
-def test_it_loads_the_association_and_one_demo_user_per_role_and_prints_the_sign_ins(db):
+def test_it_loads_the_association_and_one_demo_user_per_role_and_prints_the_sign_ins(no_association):
     output = run("--preset", "qader")
     assert Association.objects.get().name_en.startswith("Qader")
     assert set(User.objects.values_list("roles", flat=True)) == set(Role.values)
@@ -25,23 +25,23 @@ def test_it_loads_the_association_and_one_demo_user_per_role_and_prints_the_sign
     assert "30 days" in output
 
 
-def test_running_it_again_changes_nothing(db):
+def test_running_it_again_changes_nothing(no_association):
     run()
     run()
     assert Association.objects.count() == 1 and User.objects.filter(username="officer").count() == 1
 
 
-def test_without_staff_no_demo_account_is_created(db):
+def test_without_staff_no_demo_account_is_created(no_association):
     run("--preset", "labas", "--no-staff")
     assert not User.objects.exists()
 
 
-def test_an_unknown_preset_is_a_clear_error(db):
+def test_an_unknown_preset_is_a_clear_error(no_association):
     with pytest.raises(CommandError, match="aoun, makkah, qader, maamen, labas"):
         run("--preset", "nope")
 
 
-def test_demo_passwords_work_for_sign_in(db):
+def test_demo_passwords_work_for_sign_in(no_association):
     from django.contrib.auth.hashers import check_password
 
     run()

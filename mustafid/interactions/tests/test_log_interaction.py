@@ -32,7 +32,7 @@ def test_a_contact_with_a_known_beneficiary_joins_their_timeline(client, officer
     assert "تأخر الرد على طلبه" in page and "شكوى" in page
 
 
-def test_the_form_offers_only_the_channels_the_policy_enables(db):
+def test_the_form_offers_only_the_channels_the_policy_enables(no_association):
     load_preset("qader")
     users = {u.username: u for u in load_demo_staff()}
     from django.test import Client
@@ -47,7 +47,7 @@ def test_the_form_offers_only_the_channels_the_policy_enables(db):
     assert response.status_code == 400 and not Interaction.objects.exists()
 
 
-def test_a_channel_outside_the_policy_is_refused_by_the_action_too(db):
+def test_a_channel_outside_the_policy_is_refused_by_the_action_too(no_association):
     load_preset("qader")
     officer = load_demo_staff()[0]
     with pytest.raises(ActionRefused):
