@@ -37,7 +37,6 @@ def association(db):
 
 
 @pytest.fixture
-@pytest.fixture
 def no_association(db):
     """A deployment before any association is configured: the shared world removed, for this test only."""
     from mustafid.association.models import Association
@@ -51,6 +50,7 @@ def no_association(db):
     Association.objects.all().delete()
 
 
+@pytest.fixture
 def staff(association):
     """username -> User for every demo role, and `outsider` (a branch rep of the third branch)."""
     users = {user.username: user for user in load_demo_staff()}
