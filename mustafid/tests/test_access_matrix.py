@@ -271,7 +271,10 @@ def build_world():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("access-matrix-media"))
+    # The personas' sessions are made once, and every test's writes to them are rolled back: keep them from
+    # reaching the idle timeout however long the module runs.
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("access-matrix-media"),
+                              SESSION_IDLE_MINUTES=24 * 60, SESSION_COOKIE_AGE=24 * 60 * 60)
     media.enable()
     with django_db_blocker.unblock():
         outer = transaction.atomic()
