@@ -5,7 +5,6 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from mustafid.cases import actions
 from mustafid.cases.models import CaseDocument, Declaration
