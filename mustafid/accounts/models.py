@@ -37,6 +37,7 @@ class StaffRole(models.Model):
     class Meta:
         verbose_name = _("دور")
         verbose_name_plural = _("الأدوار")
+        ordering = ["code"]
 
     def __str__(self):
         return str(Role(self.code).label)

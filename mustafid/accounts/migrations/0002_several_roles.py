@@ -46,6 +46,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'دور',
                 'verbose_name_plural': 'الأدوار',
+                'ordering': ['code'],
             },
         ),
         migrations.AddField(

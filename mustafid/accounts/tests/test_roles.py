@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from mustafid.accounts.models import Role, User
+from mustafid.audit.models import AuditEvent, EventType
 from mustafid.research.forms import ReferralForm
 
 
@@ -89,6 +90,9 @@ def test_the_settings_screen_sets_roles_with_checkboxes(client, staff):
     response = client.post(f"/settings/accounts/user/{officer.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert User.objects.get(pk=officer.pk).role_codes == {Role.OFFICER, Role.RESEARCHER}
+    event = AuditEvent.objects.get(event_type=EventType.SETTINGS_CHANGED, target_id=str(officer.pk))
+    assert event.data["changed"]["roles"] == {"old": ["موظف علاقات المستفيدين"],
+                                              "new": ["موظف علاقات المستفيدين", "الباحث الاجتماعي"]}
 
 
 @pytest.mark.parametrize("roles, shown", [((Role.VOLUNTEER,), "متطوع"),
