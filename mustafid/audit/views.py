@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from mustafid.lib.arabic import clean_query
+
 from .models import AuditEvent, EventType
 
 
@@ -14,13 +16,17 @@ def audit_list(request):
     if not request.user.may_read_audit:
         raise PermissionDenied
     events = AuditEvent.objects.select_related("actor")
+    # Filters come from the address bar: anything may arrive (NUL, a pasted page, "²"); only a known
+    # event type and cleaned, bounded texts reach the database.
     event_type = request.GET.get("type", "")
-    if event_type.isdigit():
+    if event_type not in {str(value) for value in EventType.values}:
+        event_type = ""
+    if event_type:
         events = events.filter(event_type=int(event_type))
-    actor = request.GET.get("actor", "").strip()
+    actor = clean_query(request.GET.get("actor"))
     if actor:
         events = events.filter(actor_label=actor)
-    target = request.GET.get("target", "").strip()
+    target = clean_query(request.GET.get("target")).replace(" ", "")
     if target:
         kind, _, pk = target.partition(":")
         events = events.filter(target_type=kind, target_id=pk) if pk else events.filter(target_type=kind)

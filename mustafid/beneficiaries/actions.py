@@ -1,6 +1,6 @@
 """Writes to the registry: each one audited with the old and new values."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from mustafid.audit.log import record
@@ -20,18 +20,35 @@ def _value(beneficiary, field):
     return str(value) if value is not None else None
 
 
+def _refuse_a_taken_national_id(national_id, other_than=None):
+    taken = Beneficiary.objects.filter(national_id=national_id)
+    if other_than is not None:
+        taken = taken.exclude(pk=other_than.pk)
+    if taken.exists():
+        raise ActionRefused(_("رقم الهوية مسجل من قبل لمستفيد آخر."))
+
+
+def _save_unique(beneficiary):
+    """Save; two registrations of one national ID at the same moment both pass the check above,
+    and the database's unique index refuses the second: say so instead of a server error."""
+    try:
+        with transaction.atomic():
+            beneficiary.save()
+    except IntegrityError:
+        _refuse_a_taken_national_id(beneficiary.national_id, other_than=beneficiary if beneficiary.pk else None)
+        raise
+
+
 def create_beneficiary(*, by, contact=None, **fields):
     """Add a beneficiary to the registry. The national ID is unique: a second record is refused.
 
     `contact`: the not-yet-linked contact this registration follows; it joins the new record's timeline.
     """
     with transaction.atomic():
-        existing = Beneficiary.objects.filter(national_id=fields["national_id"]).first()
-        if existing is not None:
-            raise ActionRefused(_("رقم الهوية مسجل من قبل."))
+        _refuse_a_taken_national_id(fields["national_id"])
         beneficiary = Beneficiary(created_by=by, **fields)
         beneficiary.full_clean(exclude=["created_by"])
-        beneficiary.save()
+        _save_unique(beneficiary)
         if contact is not None:
             contact.beneficiary = beneficiary
             contact.save(update_fields=["beneficiary"])
@@ -52,8 +69,10 @@ def update_beneficiary(beneficiary, *, by, **changes):
         changed = {f: {"old": old[f], "new": new[f]} for f in TRACKED_FIELDS if old[f] != new[f]}
         if not changed:
             return beneficiary
+        if "national_id" in changed:
+            _refuse_a_taken_national_id(beneficiary.national_id, other_than=beneficiary)
         beneficiary.full_clean(exclude=["created_by"])
-        beneficiary.save()
+        _save_unique(beneficiary)
         record(EventType.BENEFICIARY_UPDATED, actor=by, target=beneficiary, data={"changed": changed})
     return beneficiary
 

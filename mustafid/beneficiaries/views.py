@@ -103,9 +103,13 @@ def beneficiary_edit(request, pk):
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         # Re-read: the form's instance was already modified by validation.
         current = Beneficiary.objects.get(pk=beneficiary.pk)
-        actions.update_beneficiary(current, by=request.user, **changes)
-        messages.success(request, _("تم حفظ التعديلات."))
-        return redirect(beneficiary)
+        try:
+            actions.update_beneficiary(current, by=request.user, **changes)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("تم حفظ التعديلات."))
+            return redirect(beneficiary)
     return render(request, "beneficiaries/form.html", {"form": form, "beneficiary": beneficiary},
                   status=400 if request.method == "POST" else 200)
 

@@ -7,6 +7,7 @@ name was typed, so names are compared through `normalize`, never raw.
 """
 
 import re
+import unicodedata
 
 # Arabic-Indic (U+0660..0669) and Extended/Persian (U+06F0..06F9) digits to ASCII,
 # plus the Arabic decimal separator (٫ to ".") and thousands separator (٬ removed).
@@ -72,3 +73,22 @@ def search_key(*parts: str) -> str:
 def name_tokens(query: str) -> list[str]:
     """Split a search query into normalised tokens («عبد الله» is one token)."""
     return normalize(query).split()
+
+
+QUERY_MAX_CHARS = 100
+QUERY_MAX_TOKENS = 6
+
+
+def clean_query(text) -> str:
+    """Return a typed search or filter text made safe to reach the database.
+
+    NUL characters (which PostgreSQL refuses in text) and other control characters
+    are dropped (bidi controls and zero-width marks vanish, the others part words), runs of spaces become one, the text is cut to QUERY_MAX_CHARS
+    characters and to its first QUERY_MAX_TOKENS words: a pasted page of text is
+    neither a server error nor a query that takes ages. `None` gives "".
+    """
+    text = str(text or "")[: QUERY_MAX_CHARS * 4]
+    # Format characters (bidi overrides, zero-width joiners) vanish; NUL, tabs and line breaks part words.
+    text = "".join(" " if ch.isspace() or unicodedata.category(ch) == "Cc" else ch for ch in text
+                   if unicodedata.category(ch) not in ("Cf", "Cs", "Co", "Cn") or ch.isspace())
+    return " ".join(text.split()[:QUERY_MAX_TOKENS])[:QUERY_MAX_CHARS].strip()
