@@ -81,14 +81,12 @@ class BeneficiaryQuerySet(models.QuerySet):
         return result
 
 
-SEARCH_MAX_LENGTH = 100
-
 NUMBER_SEARCH_REFUSED = _("البحث برقم الهوية أو الجوال غير متاح لدورك؛ ابحث بالاسم")
 
 
 def clean_search(query):
-    """The query as searched: no NUL (PostgreSQL refuses it), trimmed, at most 100 characters."""
-    return str(query or "").replace("\x00", "")[:SEARCH_MAX_LENGTH].strip()
+    """The query as searched: no NUL or bidi controls, at most 100 characters and 6 words (`arabic.clean_query`)."""
+    return arabic.clean_query(query)
 
 
 def _number_part(query):
