@@ -1,12 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "beneficiaries"
 
 urlpatterns = [
     path("", views.beneficiary_list, name="list"),
     path("new/", views.beneficiary_new, name="new"),
+    path("import/", import_views.import_upload, name="import"),
+    path("import/preview/", import_views.import_preview, name="import_preview"),
+    path("import/run/", import_views.import_run, name="import_run"),
+    path("import/done/", import_views.import_done, name="import_done"),
+    path("import/rejected.csv", import_views.import_rejected, name="import_rejected"),
     path("<int:pk>/", views.beneficiary_detail, name="detail"),
     path("<int:pk>/edit/", views.beneficiary_edit, name="edit"),
     path("<int:pk>/household/", views.household_add, name="household_add"),
