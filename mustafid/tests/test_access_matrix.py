@@ -108,6 +108,14 @@ beneficiaries:household_add    beneficiary_referred       POST   login 302   403
 beneficiaries:household_add    beneficiary_branch         POST   login 302   404   404   404   302   403   403   403   404
 beneficiaries:household_remove member_referred            POST   login 302   403   404   404   404   403   403   403   404
 beneficiaries:household_remove member_branch              POST   login 302   404   404   404   302   403   403   403   404
+# The import keeps its file in the manager's session: without an upload, its later steps send back to the upload (302).
+beneficiaries:import           -                          GET    login 403   403   403   403   403   403   200   403   403
+beneficiaries:import           -                          POST   login 403   403   403   403   403   403   302   403   403
+beneficiaries:import_preview   -                          GET    login 403   403   403   403   403   403   302   403   403
+beneficiaries:import_preview   -                          POST   login 403   403   403   403   403   403   302   403   403
+beneficiaries:import_run       -                          POST   login 403   403   403   403   403   403   302   403   403
+beneficiaries:import_done      -                          GET    login 403   403   403   403   403   403   302   403   403
+beneficiaries:import_rejected  -                          GET    login 403   403   403   403   403   403   302   403   403
 
 interactions:list              -                          GET    login 200   200   403   403   200   200   200   200   200
 interactions:new               -                          GET    login 200   200   403   403   200   200   403   403   200
@@ -368,6 +376,10 @@ PAYLOADS = {
     "beneficiaries:edit": lambda w, obj, user: beneficiary_data(obj, city="خميس مشيط"),
     "beneficiaries:household_add": lambda w, obj, user: {"name": "عمر", "relation": "son"},
     "beneficiaries:household_remove": lambda w, obj, user: {},
+    "beneficiaries:import": lambda w, obj, user: {"file": ContentFile(
+        "\ufefffirst_name,national_id\nيوسف,1000000008\n".encode(), name="list.csv")},
+    "beneficiaries:import_preview": lambda w, obj, user: {},
+    "beneficiaries:import_run": lambda w, obj, user: {},
     "interactions:new": lambda w, obj, user: {
         "channel": "phone", "direction": "in", "kind": "inquiry", "summary": "استفسار عن الدعم",
         **({} if obj else {"contact_name": "سلمان", "contact_mobile": "0501112233"}),
@@ -407,6 +419,10 @@ WRITTEN = {
     "beneficiaries:edit": EventType.BENEFICIARY_UPDATED,
     "beneficiaries:household_add": EventType.HOUSEHOLD_MEMBER_ADDED,
     "beneficiaries:household_remove": EventType.HOUSEHOLD_MEMBER_REMOVED,
+    # An upload, a dry run, or an import with no file (the matrix never has one in the session): no change.
+    "beneficiaries:import": None,
+    "beneficiaries:import_preview": None,
+    "beneficiaries:import_run": None,
     "interactions:new": EventType.INTERACTION_LOGGED,
     "cases:new": EventType.CASE_OPENED,
     "cases:upload_document": EventType.DOCUMENT_UPLOADED,
