@@ -43,13 +43,15 @@ class BeneficiaryQuerySet(models.QuerySet):
         """What a staff member may know exists. The one rule behind lists and `access_beneficiary`."""
         if user.reads_everything or user.is_officer or user.is_volunteer:
             return self
-        if user.limited_to_branch:
-            return self.filter(branch_id=user.branch_id) if user.branch_id else self.none()
+        # Several roles: what each of them sees, together. Subqueries rather than joins keep the rows unique.
+        seen = Q(pk__in=[])
+        if user.is_branch_rep and user.branch_id:
+            seen |= Q(branch_id=user.branch_id)
         if user.is_researcher:
-            return self.filter(referrals__researcher=user).distinct()
+            seen |= Q(pk__in=Beneficiary.objects.filter(referrals__researcher=user).values("pk"))
         if user.is_committee_member:
-            return self.filter(cases__submitted_at__isnull=False).distinct()
-        return self.none()
+            seen |= Q(pk__in=Beneficiary.objects.filter(cases__submitted_at__isnull=False).values("pk"))
+        return self.filter(seen)
 
     def search(self, query, *, user):
         """Find by name after Arabic normalisation; by national ID (prefix) or mobile in any format too,

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,12 +14,14 @@ class InteractionQuerySet(models.QuerySet):
     def visible_to(self, user):
         if user.reads_everything or user.is_officer:
             return self
-        if user.limited_to_branch:
-            return self.filter(branch_id=user.branch_id) if user.branch_id else self.none()
+        # Several roles: what each of them sees, together.
+        seen = Q(pk__in=[])
+        if user.is_branch_rep and user.branch_id:
+            seen |= Q(branch_id=user.branch_id)
         # Volunteers and researchers see the contacts they logged themselves.
         if user.may_log_contacts:
-            return self.filter(staff=user)
-        return self.none()
+            seen |= Q(staff=user)
+        return self.filter(seen)
 
 
 class Interaction(models.Model):

@@ -24,21 +24,21 @@ class ReferralQuerySet(models.QuerySet):
     def visible_to(self, user):
         if user.reads_everything or user.is_officer:
             return self
+        # Several roles: what each of them sees, together.
+        seen = Q(pk__in=[])
         if user.is_researcher:
-            return self.filter(researcher=user)
-        if user.limited_to_branch:
+            seen |= Q(researcher=user)
+        if user.is_branch_rep and user.branch_id:
             # What the referral is about decides, as for requests and beneficiaries: its request's
             # branch, else its beneficiary's, else the contact's. Not the branch of whoever referred.
-            if not user.branch_id:
-                return self.none()
-            return self.filter(
+            seen |= (
                 Q(case__beneficiary__branch_id=user.branch_id)
                 | Q(case__isnull=True, beneficiary__branch_id=user.branch_id)
                 | Q(case__isnull=True, beneficiary__isnull=True, interaction__branch_id=user.branch_id)
             )
         if user.may_refer:
-            return self.filter(referred_by=user)
-        return self.none()
+            seen |= Q(referred_by=user)
+        return self.filter(seen)
 
 
 class Referral(models.Model):
