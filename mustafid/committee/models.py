@@ -36,3 +36,18 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{_('قرار')} {self.number}: {self.get_outcome_display()}"
+
+
+class DecisionCounter(models.Model):
+    """The last decision number given in a Hijri year: locked while the next one is taken, so decisions
+    recorded at the same moment get consecutive numbers, never the same one."""
+
+    year = models.PositiveIntegerField(_("السنة الهجرية"), unique=True)
+    last = models.PositiveIntegerField(_("آخر رقم"), default=0)
+
+    class Meta:
+        verbose_name = _("عداد القرارات")
+        verbose_name_plural = _("عدادات القرارات")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
