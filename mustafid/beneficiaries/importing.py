@@ -206,7 +206,8 @@ def sniff_kind(head):
 
 
 def read_table(path, *, limit=None, max_rows=None):
-    """Read a .xlsx (first sheet) or a .csv file; `limit` data rows at most (the preview).
+    """Read a .xlsx (first sheet) or a .csv file; `limit` data rows at most (the preview); a file of more
+    than `max_rows` data rows is refused.
 
     The kind is judged by content: an xlsx file is a ZIP holding a workbook, a CSV file is
     UTF-8 text (with or without BOM) whose delimiter («,» «;» or tab) is sniffed from the header.
@@ -217,12 +218,15 @@ def read_table(path, *, limit=None, max_rows=None):
     with open(path, "rb") as stream:
         head = stream.read(HEAD_BYTES)
     kind = sniff_kind(head)
+    if max_rows is not None:
+        # Read one row past the limit, no more: enough to know the file is too long.
+        limit = max_rows + 1 if limit is None else min(limit, max_rows + 1)
     table = _read_xlsx(path, limit) if kind == "xlsx" else _read_csv(path, limit)
     table.name = path.name
     if max_rows is not None and len(table.rows) > max_rows:
         raise ActionRefused(
-            _("الملف فيه %(rows)s صفًا، والحد في هذه الصفحة %(limit)s؛ قسّمه أو استخدم أمر الاستيراد.")
-            % {"rows": len(table.rows), "limit": max_rows})
+            _("الملف فيه أكثر من %(limit)s صف، وهو حد هذه الصفحة؛ قسّمه إلى ملفات أصغر أو استورده بأمر "
+              "الخادم import_beneficiaries.") % {"limit": max_rows})
     return table
 
 

@@ -425,6 +425,15 @@ def test_the_page_refuses_a_file_over_the_size_limit(client, manager, media, mon
 
 
 @pytest.mark.django_db
+def test_the_page_sends_a_file_longer_than_its_limit_to_the_command(client, manager, media, monkeypatch):
+    monkeypatch.setattr(import_views, "IMPORT_PAGE_MAX_ROWS", 2)
+    client.force_login(manager)
+    response = client.post(reverse("beneficiaries:import"), {"file": csv_upload([row(83), row(84), row(85)])})
+    assert response.status_code == 400 and "import_beneficiaries" in response.content.decode()
+    assert stored(media) == []
+
+
+@pytest.mark.django_db
 def test_the_import_pages_without_an_upload_send_the_manager_to_the_upload(client, manager, media):
     client.force_login(manager)
     for name in ("import_preview", "import_done", "import_rejected"):
@@ -442,3 +451,12 @@ def test_only_a_manager_may_import(client, staff, media, role):
     assert client.post(reverse("beneficiaries:import_run")).status_code == 403
     assert stored(media) == []
     assert not imported(91)
+
+
+@pytest.mark.django_db
+def test_the_registry_offers_the_import_to_managers_only(client, staff):
+    url = reverse("beneficiaries:import")
+    client.force_login(staff["manager"])
+    assert url in client.get(reverse("beneficiaries:list")).content.decode()
+    client.force_login(staff["officer"])
+    assert url not in client.get(reverse("beneficiaries:list")).content.decode()
