@@ -460,3 +460,25 @@ def test_the_registry_offers_the_import_to_managers_only(client, staff):
     assert url in client.get(reverse("beneficiaries:list")).content.decode()
     client.force_login(staff["officer"])
     assert url not in client.get(reverse("beneficiaries:list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_registration_made_between_the_check_and_the_write_is_skipped_not_a_failure(tmp_path, staff, monkeypatch):
+    """Two writers at once: the batch meets the unique ID, is rolled back, checked again and written without it."""
+    path = write_csv(tmp_path / "race.csv", [row(101), row(102), row(103)])
+    registered_ids = importing._registered_ids
+    calls = []
+
+    # Someone else registers 102 and commits just after the import's check (which therefore misses it).
+    make_beneficiary(by=staff["officer"], national_id=nid(102))
+
+    def misses_the_first_time(national_ids):
+        calls.append(1)
+        return set() if len(calls) == 1 else registered_ids(national_ids)
+
+    monkeypatch.setattr(importing, "_registered_ids", misses_the_first_time)
+    output = run(path)
+
+    assert "2 imported, 1 already registered" in output
+    assert imported(101, 102, 103) == {nid(101), nid(102), nid(103)}
+    assert AuditEvent.objects.filter(data__import__file="race.csv").count() == 2
