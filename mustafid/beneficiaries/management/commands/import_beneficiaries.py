@@ -23,8 +23,8 @@ class Command(BaseCommand):
         "family_name, national_id, phone, birth_date, gender, region, city, category, branch; Arabic or English "
         "headers). Bad rows are rejected with their reason; IDs already registered are skipped, so running the "
         "same file again imports nothing twice and resumes an interrupted import. Rows are written in batches, "
-        "one transaction each. The audit trail names the system (import_beneficiaries) unless --by is given; "
-        "the records' creator is then the first active manager."
+        "one transaction each. Without --by, the audit trail names the system (import_beneficiaries) and the "
+        "records' creator (created_by) is the first active manager; with --by, both are that staff member."
     )
 
     def add_arguments(self, parser):
