@@ -76,7 +76,8 @@ def lock_case(case):
     """Re-read the request under a row lock, inside the action's transaction."""
     _require_transaction()
     pk = case.pk if isinstance(case, Case) else case
-    return Case.objects.select_for_update().select_related("beneficiary", "support_type").get(pk=pk)
+    # of=self: lock the request only, not its beneficiary or its support type (shared by many requests).
+    return Case.objects.select_for_update(of=("self",)).select_related("beneficiary", "support_type").get(pk=pk)
 
 
 def record_event(case, *, kind, by, from_status, to_status, note="", data=None):

@@ -23,13 +23,13 @@ def test_registration_gives_the_beneficiary_a_registration_number(make_case, off
     assert beneficiary.registration_number.endswith(f"{beneficiary.pk:05d}")
 
 
-def test_a_second_approved_request_keeps_the_first_registration(make_case, officer, beneficiary, committee_member):
+def test_a_second_approved_request_keeps_the_first_registration(make_case, officer, beneficiary, chair):
     from mustafid.conftest import case_at
 
-    first = case_at("registered", beneficiary=beneficiary, officer=officer, committee_member=committee_member)
+    first = case_at("registered", beneficiary=beneficiary, officer=officer, committee_member=chair)
     beneficiary.refresh_from_db()
     number = beneficiary.registration_number
-    case_at("registered", beneficiary=beneficiary, officer=officer, committee_member=committee_member)
+    case_at("registered", beneficiary=beneficiary, officer=officer, committee_member=chair)
     beneficiary.refresh_from_db()
     assert beneficiary.registration_number == number and first.status == "registered"
 
