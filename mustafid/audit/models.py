@@ -61,7 +61,8 @@ class EventType(models.IntegerChoices):
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField(_("الوقت"), default=timezone.now, db_index=True)
+    # Indexed with the id in `audit_at_idx` (the list's order); a single-column index would only slow writes.
+    at = models.DateTimeField(_("الوقت"), default=timezone.now)
     # The actor row may be deactivated later; the label keeps who it was.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -74,7 +75,8 @@ class AuditEvent(models.Model):
     actor_label = models.CharField(_("اسم المستخدم"), max_length=150, blank=True)
     # A staff member, the beneficiary through the portal (or their guardian), or the system (see actors.py).
     actor_kind = models.CharField(_("نوع المنفذ"), max_length=12, choices=ActorKind.choices, default=ActorKind.STAFF)
-    event_type = models.PositiveSmallIntegerField(_("الحدث"), choices=EventType.choices, db_index=True)
+    # Indexed, with the time, in `audit_type_at_idx`.
+    event_type = models.PositiveSmallIntegerField(_("الحدث"), choices=EventType.choices)
     # Generic target (model label + primary key) so the audit app imports nothing above it.
     target_type = models.CharField(_("نوع السجل"), max_length=50, blank=True)
     target_id = models.CharField(_("رقم السجل"), max_length=50, blank=True)
@@ -87,7 +89,15 @@ class AuditEvent(models.Model):
         verbose_name = _("حدث تدقيق")
         verbose_name_plural = _("سجل التدقيق")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx")]
+        indexes = [
+            # A record's history (the request and beneficiary pages) and the audit list filtered by a record.
+            models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx"),
+            # The audit list (audit/views.py `audit_list`): keyset pages by (-at, -id), unfiltered or
+            # filtered by an event type or a user name.
+            models.Index(fields=["-at", "-id"], name="audit_at_idx"),
+            models.Index(fields=["event_type", "-at", "-id"], name="audit_type_at_idx"),
+            models.Index(fields=["actor_label", "-at", "-id"], name="audit_actor_at_idx"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_event_type_display()}"

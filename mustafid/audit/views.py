@@ -1,10 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from mustafid.lib.arabic import clean_query
+from mustafid.lib.paging import keyset_page
 
 from .models import AuditEvent, EventType
 
@@ -30,7 +31,12 @@ def audit_list(request):
     if target:
         kind, _, pk = target.partition(":")
         events = events.filter(target_type=kind, target_id=pk) if pk else events.filter(target_type=kind)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    # Keyset pages in the order (-at, -id), served by `audit_at_idx` or, filtered, by the index that leads
+    # with the filter (`audit_type_at_idx`, `audit_actor_at_idx`, `audit_target_at_idx`): no count of the
+    # whole trail, no OFFSET. See lib/paging.py.
+    page = keyset_page(events, ("-at", "-id"), cursor=request.GET.get("cursor"), size=50)
+    filters = {"type": event_type, "actor": actor, "target": target}
     return render(request, "audit/list.html", {
-        "page": page, "types": EventType.choices, "type": event_type, "actor": actor, "target": target,
+        "page": page, "types": EventType.choices, **filters,
+        "list_query": urlencode({name: value for name, value in filters.items() if value}),
     })

@@ -28,7 +28,7 @@ def test_clean_query_drops_nul_and_bidi_controls_and_bounds_length_and_words():
 
 
 @pytest.mark.parametrize("value", HOSTILE, ids=repr)
-@pytest.mark.parametrize("field", ["actor", "target", "type", "page"])
+@pytest.mark.parametrize("field", ["actor", "target", "type", "page", "cursor"])
 def test_the_audit_trail_filters_answer_any_text_without_a_server_error(client, staff, field, value):
     client.force_login(staff["auditor"])
     response = client.get("/audit/", {field: value})
@@ -41,8 +41,8 @@ def test_a_filter_with_a_nul_finds_what_it_would_find_without_it(client, staff):
     response = client.get("/audit/", {"actor": "off\x00icer"})
     assert response.status_code == 200
     # The NUL parts the words: "off icer" is no user name, so the list is empty rather than an error.
-    assert response.context["page"].paginator.count == 0
-    assert client.get("/audit/", {"actor": "officer\x00"}).context["page"].paginator.count >= 1
+    assert len(response.context["page"]) == 0
+    assert len(client.get("/audit/", {"actor": "officer\x00"}).context["page"]) >= 1
 
 
 def test_an_unknown_event_type_shows_every_event_rather_than_failing(client, staff):
