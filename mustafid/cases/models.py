@@ -128,6 +128,20 @@ def may_take(user, step):
     return bool(getattr(user, STEP_ROLE_FACTS[Step(step)], False))
 
 
+# The requests waiting on the intake staff: not yet with the committee, or approved and not yet served
+# (the staff home's "my open work", served by the partial index `case_waiting_idx`).
+WAITING_ON_INTAKE = [
+    Status.RECEIVED, Status.INCOMPLETE, Status.DOCUMENTS_COMPLETE, Status.DECLARED, Status.APPROVED, Status.REGISTERED,
+]
+
+
+# The states a request reaches only through `submit_to_committee` (so `submitted_at` is set): what a
+# committee member sees (`visible_to`), counted for them from `CaseStatusCount`.
+SUBMITTED_STATES = [
+    Status.WITH_COMMITTEE, Status.APPROVED, Status.REJECTED, Status.REGISTERED, Status.IN_SERVICE, Status.CLOSED,
+]
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What a staff member may know exists (volunteers: no requests at all).
@@ -193,11 +207,22 @@ class Case(models.Model):
         verbose_name_plural = _("طلبات الدعم")
         ordering = ["-received_at", "-pk"]
         indexes = [
-            # `Case.objects.overdue()` / `due_soon()` on the staff home read only requests with the committee.
+            # `Case.objects.overdue()` / `due_soon()` on the staff home read only requests with the committee;
+            # the committee agenda (committee/views.py `agenda`) pages through it by (decision_due_on, id).
             models.Index(
-                fields=["decision_due_on"],
+                fields=["decision_due_on", "id"],
                 name="case_pending_decision_idx",
                 condition=models.Q(status="with_committee"),
+            ),
+            # The requests list (cases/views.py `case_list`): keyset pages by (-received_at, -id).
+            models.Index(fields=["-received_at", "-id"], name="case_received_idx"),
+            # The requests list filtered by a status, and the staff home's per-status counts for a branch.
+            models.Index(fields=["status", "-received_at", "-id"], name="case_status_received_idx"),
+            # The staff home's "my open work" (reports/views.py `home`): the oldest waiting requests first.
+            models.Index(
+                fields=["received_at", "id"],
+                name="case_waiting_idx",
+                condition=models.Q(status__in=[status.value for status in WAITING_ON_INTAKE]),
             ),
         ]
 
@@ -419,3 +444,56 @@ class CaseEvent(models.Model):
     @property
     def changed_status(self):
         return self.from_status != self.to_status
+
+
+class CaseStatusCount(models.Model):
+    """How many requests stand in each state, per branch that received them: the staff home's counts.
+
+    Kept by the workflow kernel (`workflow.record_event`) in the same transaction as the step that
+    opens or moves a request, with `F()` increments, so the home never counts every request on every
+    load. `manage.py rebuild_case_counts` recomputes it from the requests (after a restore, or to check).
+    It serves the readers who see every request (officers, managers, auditors) and the committee (the
+    submitted states); who sees "their branch's" requests follows the beneficiary's branch, which can
+    change outside the workflow, so branch representatives and researchers get an indexed count instead.
+    """
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "status"], name="case_status_count_once")]
+
+    def __str__(self):
+        return f"{self.branch_id} {self.status} {self.n}"
+
+    @classmethod
+    def shift(cls, branch_id, *, from_status, to_status):
+        """One request of `branch_id` leaves `from_status` ("" when it is new) for `to_status`.
+
+        Rows are touched in a fixed order (by status) so two steps at once never deadlock.
+        """
+        changes = sorted(
+            [(status, delta) for status, delta in ((from_status, -1), (to_status, 1)) if status],
+        )
+        for status, delta in changes:
+            if not cls.objects.filter(branch_id=branch_id, status=status).update(n=models.F("n") + delta):
+                cls.objects.bulk_create([cls(branch_id=branch_id, status=status, n=0)], ignore_conflicts=True)
+                cls.objects.filter(branch_id=branch_id, status=status).update(n=models.F("n") + delta)
+
+    @classmethod
+    def totals(cls, statuses=None):
+        """status -> number of requests, over every branch (a few dozen rows, whatever the registry's size)."""
+        rows = cls.objects.order_by()
+        if statuses is not None:
+            rows = rows.filter(status__in=statuses)
+        return dict(rows.values_list("status").annotate(total=models.Sum("n")).values_list("status", "total"))
+
+    @classmethod
+    def rebuild(cls):
+        """Recount from the requests (one GROUP BY over every request: for the command, never a page)."""
+        rows = (
+            Case.objects.order_by().values("branch_id", "status").annotate(total=models.Count("pk"))
+        )
+        cls.objects.all().delete()
+        cls.objects.bulk_create([cls(branch_id=r["branch_id"], status=r["status"], n=r["total"]) for r in rows])

@@ -3,7 +3,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from mustafid.beneficiaries.disclosure import disclose
 from mustafid.beneficiaries.models import NUMBER_SEARCH_REFUSED, Beneficiary, clean_search, number_search_refused
 from mustafid.lib import searches
 from mustafid.lib.errors import ActionRefused
+from mustafid.lib.paging import keyset_page
 from mustafid.lib.pdf import render_pdf
 from mustafid.lib.uploads import serve_file
 
@@ -60,12 +60,14 @@ def case_list(request):
         cases = cases.filter(status=status)
     if query:
         cases = cases.filter(beneficiary__in=Beneficiary.objects.search(query, user=user))
-    page = Paginator(cases.order_by("-received_at", "-pk"), 25).get_page(request.GET.get("page"))
+    # Keyset pages in the order of `case_received_idx` (no count of all matches, no OFFSET): see lib/paging.py.
+    page = keyset_page(cases, ("-received_at", "-pk"), cursor=request.GET.get("cursor"), size=25)
     record(EventType.CASES_LISTED, actor=user, data={
-        "status": status, "query": query, "page": page.number, "results": page.paginator.count,
+        "status": status, "query": query, "first_page": page.is_first, "results": len(page),
     })
     return render(request, "cases/list.html", {
         "page": page, "status": status, "query": query, "search_key": key if query else "",
+        "list_query": urlencode({name: value for name, value in (("status", status), ("s", key if query else "")) if value}),
         "statuses": Status.choices,
         "number_search_refused": NUMBER_SEARCH_REFUSED if number_search_refused(user, query) else "",
     })

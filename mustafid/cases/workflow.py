@@ -24,7 +24,7 @@ from mustafid.audit.actors import as_actor
 from mustafid.audit.log import record
 from mustafid.lib.errors import ActionRefused
 
-from .models import Case, CaseEvent, Status
+from .models import Case, CaseEvent, CaseStatusCount, Status
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,10 @@ def record_event(case, *, kind, by, from_status, to_status, note="", data=None):
         **as_actor(by).columns("actor"),
     )
     transaction.on_commit(partial(_after_commit, event))
+    # The staff home's counts by state (`CaseStatusCount`): kept here, in the step's transaction, so the
+    # home never counts every request. An opening has no `from_status`; a note or a document leaves it as is.
+    if from_status != to_status:
+        CaseStatusCount.shift(case.branch_id, from_status=from_status, to_status=to_status)
     return event
 
 
