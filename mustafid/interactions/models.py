@@ -56,7 +56,8 @@ class Interaction(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("الموظف"), on_delete=models.PROTECT, related_name="interactions"
     )
     branch = models.ForeignKey(Branch, verbose_name=_("المكتب"), null=True, blank=True, on_delete=models.PROTECT)
-    occurred_at = models.DateTimeField(_("وقت التواصل"), default=timezone.now, db_index=True)
+    # Indexed with the id in `contact_occurred_idx` (the list's order).
+    occurred_at = models.DateTimeField(_("وقت التواصل"), default=timezone.now)
 
     objects = InteractionQuerySet.as_manager()
 
@@ -64,6 +65,15 @@ class Interaction(models.Model):
         verbose_name = _("تواصل")
         verbose_name_plural = _("سجل التواصل")
         ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            # The contacts list (interactions/views.py `interaction_list`): keyset pages by (-occurred_at, -id),
+            # for those who see every contact, and filtered by a channel.
+            models.Index(fields=["-occurred_at", "-id"], name="contact_occurred_idx"),
+            models.Index(fields=["channel", "-occurred_at", "-id"], name="contact_channel_idx"),
+            # ...for a branch representative (their branch's contacts) and a volunteer (the ones they logged).
+            models.Index(fields=["branch", "-occurred_at", "-id"], name="contact_branch_idx"),
+            models.Index(fields=["staff", "-occurred_at", "-id"], name="contact_staff_idx"),
+        ]
 
     def __str__(self):
         who = self.beneficiary or self.contact_name or _("غير معروف")

@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -12,6 +12,7 @@ from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.beneficiaries.access import access_beneficiary
 from mustafid.lib.errors import ActionRefused
+from mustafid.lib.paging import keyset_page
 
 from . import actions
 from .forms import InteractionForm
@@ -30,13 +31,15 @@ def interaction_list(request):
     kind = request.GET.get("kind", "")
     if kind in Interaction.Kind.values:
         interactions = interactions.filter(kind=kind)
-    page = Paginator(interactions, 30).get_page(request.GET.get("page"))
+    # Keyset pages in the order of `contact_occurred_idx` (no count, no OFFSET): see lib/paging.py.
+    page = keyset_page(interactions, ("-occurred_at", "-pk"), cursor=request.GET.get("cursor"), size=30)
     # Names, mobiles and what was said: each page shown is a read of personal data.
     record(EventType.CONTACTS_LISTED, actor=request.user, data={
-        "channel": channel, "kind": kind, "page": page.number, "results": page.paginator.count,
+        "channel": channel, "kind": kind, "first_page": page.is_first, "results": len(page),
     })
     return render(request, "interactions/list.html", {
         "page": page, "channel": channel, "kind": kind, "channels": Channel.choices, "kinds": Interaction.Kind.choices,
+        "list_query": urlencode({name: value for name, value in (("channel", channel), ("kind", kind)) if value}),
         "sensitive": request.user.sees_sensitive_data,
     })
 
