@@ -81,6 +81,20 @@ class Referral(models.Model):
         verbose_name = _("إحالة")
         verbose_name_plural = _("الإحالات إلى الباحث الاجتماعي")
         ordering = ["-referred_at", "-pk"]
+        indexes = [
+            # The referrals list (research/views.py `referral_list`): keyset pages by (-referred_at, -id),
+            # all of them ("الكل") and those awaiting an answer (the default).
+            models.Index(fields=["-referred_at", "-id"], name="referral_referred_idx"),
+            models.Index(
+                fields=["-referred_at", "-id"], name="referral_open_idx", condition=models.Q(answered_at__isnull=True)
+            ),
+            # A researcher's open referrals: the staff home's "waiting for my answer" and their list.
+            models.Index(
+                fields=["researcher", "-referred_at", "-id"],
+                name="referral_researcher_open_idx",
+                condition=models.Q(answered_at__isnull=True),
+            ),
+        ]
 
     def __str__(self):
         return f"{_('إحالة')} #{self.pk} — {self.subject}"

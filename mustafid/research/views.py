@@ -14,6 +14,7 @@ from mustafid.cases.models import Step
 from mustafid.cases.page import render_case, show_refusal
 from mustafid.interactions.access import access_interaction
 from mustafid.lib.errors import ActionRefused
+from mustafid.lib.paging import keyset_page
 
 from . import actions
 from .access import access_referral
@@ -63,15 +64,20 @@ def refer_other(request, kind, pk):
 def referral_list(request):
     user = request.user
     referrals = Referral.objects.visible_to(user).select_related(
-        "researcher", "referred_by", "beneficiary", "interaction", "case"
+        "researcher", "referred_by", "beneficiary", "interaction__beneficiary", "case"
     )
     state = "all" if request.GET.get("state") == "all" else ""
     if state != "all":
         referrals = referrals.open()
-    shown = list(referrals[:200])
+    # Keyset pages in the order of `referral_referred_idx` (open ones: `referral_open_idx`); see lib/paging.py.
+    page = keyset_page(referrals, ("-referred_at", "-pk"), cursor=request.GET.get("cursor"), size=30)
     # Who was referred and why: each view of the list is a read of personal data.
-    record(EventType.REFERRALS_LISTED, actor=user, data={"state": state, "results": len(shown)})
-    return render(request, "research/list.html", {"referrals": shown, "state": state})
+    record(EventType.REFERRALS_LISTED, actor=user, data={
+        "state": state, "first_page": page.is_first, "results": len(page),
+    })
+    return render(request, "research/list.html", {
+        "referrals": page, "page": page, "state": state, "list_query": "state=all" if state else "",
+    })
 
 
 @login_required
