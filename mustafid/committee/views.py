@@ -11,6 +11,7 @@ from mustafid.cases.access import access_case
 from mustafid.cases.models import Case, Step
 from mustafid.cases.page import render_case, show_refusal
 from mustafid.lib.errors import ActionRefused
+from mustafid.lib.paging import keyset_page
 
 from . import actions
 from .forms import DecisionForm
@@ -23,13 +24,11 @@ def agenda(request):
     user = request.user
     if not (user.is_committee_member or user.reads_everything or user.is_officer):
         raise PermissionDenied
-    cases = (
-        Case.objects.visible_to(user).awaiting_committee()
-        .select_related("beneficiary", "support_type", "branch").order_by("decision_due_on", "pk")
-    )
-    cases = list(cases)
-    record(EventType.AGENDA_VIEWED, actor=user, data={"results": len(cases)})
-    return render(request, "committee/agenda.html", {"cases": cases})
+    cases = Case.objects.visible_to(user).awaiting_committee().select_related("beneficiary", "support_type", "branch")
+    # Keyset pages in the order of the partial index `case_pending_decision_idx`; see lib/paging.py.
+    page = keyset_page(cases, ("decision_due_on", "pk"), cursor=request.GET.get("cursor"), size=50)
+    record(EventType.AGENDA_VIEWED, actor=user, data={"first_page": page.is_first, "results": len(page)})
+    return render(request, "committee/agenda.html", {"cases": page, "page": page, "list_query": ""})
 
 
 @login_required
