@@ -1,7 +1,7 @@
 """Mustafid settings: one file, read from the environment.
 
 Every knob an operator may turn is an environment variable (see README):
-DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, PORT (Makefile), PRESET (demo data).
+DATABASE_URL, CONN_MAX_AGE, SECRET_KEY, DEBUG, ALLOWED_HOSTS, PORT (Makefile), PRESET (demo data).
 A bad value fails loudly at start-up rather than running half-configured.
 """
 
@@ -147,10 +147,15 @@ TEMPLATES = [
     },
 ]
 
+_DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'mustafid.sqlite3'}"
+# Persistent connections: on PostgreSQL a new connection per request (CONN_MAX_AGE 0) costs about as much as
+# a light page, so each worker keeps its connection for CONN_MAX_AGE seconds (default 60), checked before
+# reuse (CONN_HEALTH_CHECKS) so a restarted database costs one retry, not an error page. SQLite keeps 0.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'mustafid.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        _DATABASE_URL,
+        conn_max_age=env_int("CONN_MAX_AGE", 0 if _DATABASE_URL.startswith("sqlite") else 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
