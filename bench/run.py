@@ -1,132 +1,167 @@
-"""Benchmarks: registry search and the staff home, on a generated association.
+"""The benchmark harness: generate an association through the import path, then measure.
 
-    make bench            # 20,000 beneficiaries in a throw-away SQLite database
-    BENCH_N=50000 make bench
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mustafid_bench make bench   # an EMPTY database you own
+    make bench                   # 20,000 beneficiaries in a throw-away SQLite file
+    BENCH_N=200000 make bench
+    BENCH_N=1000000 BENCH_DB=postgres://postgres@127.0.0.1:5432/mustafid_bench make bench   # an EMPTY database
+    make bench-load              # the same data, then gunicorn (2 workers) under 20 concurrent users
 
-Figures are medians of repeated runs, and ratios against a baseline measured in the same run:
-the baseline for name search is what a naive implementation would do (normalise every name in Python).
+Environment: BENCH_N (20000), BENCH_DB (a PostgreSQL URL of an empty database the bench may fill; without
+it a throw-away SQLite file), BENCH_SAMPLES (40 queries per search kind, 30 requests per page),
+BENCH_WORKERS (import processes on PostgreSQL, 2), BENCH_LOAD_USERS (20), BENCH_LOAD_SECONDS (10 per page).
+`--load` adds the load test; a BENCH_DB already filled by an earlier bench run is reused by `--load`
+(measured again, not regenerated), so `make bench` then `make bench-load` generate once.
+
+Every figure is printed beside a baseline measured in the same run (see README «Benchmarks»).
 """
 
 import os
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mustafid.settings")
-os.environ.setdefault("DEBUG", "true")
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-
-N = int(os.environ.get("BENCH_N", "20000"))
-REPEAT = 15
-FIRST = ["محمد", "أحمد", "عبد الله", "فاطمة", "نورة", "سعد", "خالد", "مريم", "عبدالرحمن", "هيا", "مصطفى", "ليلى"]
-FAMILY = ["القحطاني", "الشهري", "العسيري", "الغامدي", "الزهراني", "العتيبي", "المالكي", "الحربي", "الدوسري"]
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 
-def median_ms(fn):
-    times = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+def configure():
+    """Point Django at the bench's settings and database before it starts."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    url = os.environ.get("BENCH_DB", "")
+    if url and not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("BENCH_DB must be a PostgreSQL URL (postgres://...) of an empty database")
+    os.environ["DATABASE_URL"] = url or f"sqlite:///{tempfile.mkdtemp(prefix='mustafid-bench-')}/bench.sqlite3"
+    # Persistent connections as production would run them, unless told otherwise.
+    os.environ.setdefault("CONN_MAX_AGE", "60")
 
 
-def generate():
-    from django.utils import timezone
+def env_int(name, default):
+    return int(os.environ.get(name, default))
 
-    from mustafid.association.models import Branch, Region
-    from mustafid.beneficiaries.models import Beneficiary, Category
+
+def counts():
+    from mustafid.audit.models import AuditEvent
+    from mustafid.beneficiaries.models import Beneficiary
+    from mustafid.cases.models import Case, CaseEvent
+    from mustafid.interactions.models import Interaction
+    from mustafid.research.models import Referral
+
+    models = {"beneficiaries": Beneficiary, "requests": Case, "timeline rows": CaseEvent, "contacts": Interaction,
+              "referrals": Referral, "audit rows": AuditEvent}
+    return {name: model.objects.count() for name, model in models.items()}
+
+
+def generate(n, *, workers, log=print):
+    """Fill an empty database: the association, its staff, N beneficiaries through the import, activity."""
+    from django.db import connection
+
     from mustafid.demo.loader import load_demo_staff, load_preset
-    from mustafid.lib import arabic
-    from mustafid.lib.saudi import generate_national_id
+
+    from bench import generate as g
 
     load_preset("aoun")
-    officer = load_demo_staff()[0]
-    region, category = Region.objects.get(code="asir"), Category.objects.first()
-    branches = list(Branch.objects.all())
-    rows = []
-    for i in range(N):
-        first, family = FIRST[i % len(FIRST)], FAMILY[(i // 7) % len(FAMILY)]
-        father = FIRST[(i // 3) % len(FIRST)]
-        b = Beneficiary(
-            first_name=first, father_name=father, grandfather_name="سالم", family_name=family,
-            national_id=generate_national_id("1", 100_000 + i), mobile=f"+9665{i:08d}",
-            birth_date=timezone.localdate().replace(year=1980 + i % 30), gender="male", region=region,
-            city="أبها", branch=branches[i % len(branches)], category=category, created_by=officer,
-        )
-        b.name_key = arabic.search_key(b.first_name, b.father_name, b.grandfather_name, b.family_name)
-        rows.append(b)
-    Beneficiary.objects.bulk_create(rows, batch_size=2000)
-    return officer
+    staff = {user.username: user for user in load_demo_staff()}
+    created, rejected, seconds = g.import_registry(n, by=staff["manager"], workers=workers, log=log)
+    log(f"  imported {created:,} beneficiaries ({rejected} rejected) through the import action in {seconds:.0f}s: "
+        f"{created / seconds:,.0f} rows/s with {workers if connection.vendor == 'postgresql' else 1} process(es)")
+    activity = g.generate_activity(n, staff=staff, log=log)
+    if connection.vendor == "postgresql":
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        log(f"  VACUUM ANALYZE in {time.perf_counter() - started:.0f}s")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return staff, {"import rows/s (generation)": created / seconds, **activity}
 
 
-def main():
-    call_command("migrate", verbosity=0)
+def rebuild_derived(log=print):
+    """Summaries the actions keep (if the project has any) are rebuilt after the bulk-written rows."""
+    import importlib
+
+    for module_name, function in [("mustafid.reports.summary", "rebuild"), ("mustafid.cases.summary", "rebuild"),
+                                  ("mustafid.reports.counts", "rebuild")]:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        fn = getattr(module, function, None)
+        if callable(fn):
+            fn()
+            log(f"  rebuilt {module_name}.{function}()")
+
+
+def measure(staff, *, n, samples, log=print):
+    from django.db import connection
+
+    from bench import measure as m
+
+    people = m.sample_people(samples)
+    search_rows, _found = m.measure_searches(people, staff["officer"], log=log)
+    m.print_table(f"Search (database: {samples} queries per kind, the first 25 results as the page reads them)",
+                  search_rows, out=log)
+
+    id_base = next(row.baseline for row in search_rows if row.label == "search: national ID")
+    duplicate, why = m.measure_duplicates(people[: max(10, samples // 2)], staff["officer"], id_base)
+    if duplicate:
+        m.print_table("Duplicate check at registration", [duplicate], out=log)
+    else:
+        log(f"\nDuplicate check at registration: {why}")
+
+    page_rows = m.measure_pages(staff, people, max(10, samples * 3 // 4), log=log)
+    m.print_table("Pages (full HTTP requests through the Django test client, signed in; queries per request)",
+                  page_rows, out=log)
+
+    result, rows = m.measure_import(n, staff["manager"], log=log)
+    log(f"\nImport ({rows:,} generated rows from a CSV file with Arabic headers, rolled back after)")
+    log(f"  {'import action (read_table + import_beneficiaries)':<52}{rows / result['import']:>10,.0f} rows/s   "
+        f"target ≥ 833 rows/s (100,000 in 2 min)")
+    log(f"  {'baseline: bare bulk_create of the same records':<52}{rows / result['bulk']:>10,.0f} rows/s")
+    return {"search": search_rows, "duplicate": duplicate, "pages": page_rows, "import": result,
+            "vendor": connection.vendor}
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    load = "--load" in argv
+    configure()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
     from mustafid.beneficiaries.models import Beneficiary
-    from mustafid.lib import arabic
 
-    if Beneficiary.objects.exists():
-        sys.exit("bench needs an empty database (it generates its own data)")
+    n = env_int("BENCH_N", 20000)
+    samples = env_int("BENCH_SAMPLES", 40)
+    workers = env_int("BENCH_WORKERS", 2)
     started = time.perf_counter()
-    officer = generate()
-    print(f"generated {N:,} beneficiaries in {time.perf_counter() - started:.1f}s "
-          f"on {connection.vendor}")
+    call_command("migrate", verbosity=0)
+    if Beneficiary.objects.exists():
+        if not load:
+            sys.exit("bench needs an empty database (it generates its own data); `make bench-load` reuses one "
+                     "an earlier bench run filled")
+        from mustafid.accounts.models import User
 
-    query = "عبدالله القحطانى"
-    tokens = arabic.name_tokens(query)
+        staff = {user.username: user for user in User.objects.filter(username__in=[
+            "officer", "researcher", "manager", "auditor", "chair", "committee", "volunteer", "branch_rep"])}
+        n = Beneficiary.objects.count()
+        print(f"Reusing the bench database ({n:,} beneficiaries) on {connection.vendor}")
+    else:
+        print(f"Generating {n:,} beneficiaries on {connection.vendor} "
+              f"({os.cpu_count()} CPUs, CONN_MAX_AGE={os.environ['CONN_MAX_AGE']})")
+        staff, _activity = generate(n, workers=workers)
+        rebuild_derived()
+        print(f"  generated in {time.perf_counter() - started:.0f}s")
+    print("  rows: " + ", ".join(f"{name} {count:,}" for name, count in counts().items()))
+    measure(staff, n=n, samples=samples)
+    if load:
+        from bench.load import run_load
 
-    def indexed():
-        return list(Beneficiary.objects.search(query).values_list("pk", flat=True)[:25])
-
-    def naive():
-        # What search would cost without the stored normalised key: normalise every name on each search.
-        hits = []
-        for pk, *parts in Beneficiary.objects.values_list("pk", "first_name", "father_name", "grandfather_name",
-                                                          "family_name").iterator(chunk_size=5000):
-            key = arabic.search_key(*parts)
-            if all(t in key for t in tokens):
-                hits.append(pk)
-                if len(hits) == 25:
-                    break
-        return hits
-
-    def by_mobile():
-        return list(Beneficiary.objects.search("٠٥٠٠٠١٢٣٤٥"))
-
-    def by_id():
-        return list(Beneficiary.objects.search(Beneficiary.objects.order_by("pk").last().national_id))
-
-    assert set(indexed()) == set(naive()), "both searches must find the same people"
-    baseline = median_ms(naive)
-    print(f"{'measure':<44}{'median ms':>10}{'vs baseline':>13}")
-    print(f"{'name search, naive Python normalisation':<44}{baseline:>10.2f}{1:>12.2f}x")
-    for label, fn in [("name search, stored normalised key", indexed), ("search by mobile (Arabic digits)", by_mobile),
-                      ("search by national ID", by_id)]:
-        ms = median_ms(fn)
-        print(f"{label:<44}{ms:>10.2f}{ms / baseline:>12.3f}x")
-
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(officer)
-    for url in ("/", "/beneficiaries/?q=%D8%B9%D8%A8%D8%AF%D8%A7%D9%84%D9%84%D9%87", "/cases/"):
-        queries = []
-        # Counted by a wrapper: Django clears its own query log at the start of each request.
-        with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
-            assert client.get(url).status_code == 200
-        ms = median_ms(lambda: client.get(url))
-        print(f"{'GET ' + url[:36]:<44}{ms:>10.2f}{'':>13}  {len(queries)} queries")
+        run_load(staff["officer"], users=env_int("BENCH_LOAD_USERS", 20), seconds=env_int("BENCH_LOAD_SECONDS", 10))
+    print(f"\nbench finished in {time.perf_counter() - started:.0f}s")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""The benchmark harness (`make bench`, `make bench-load`): see bench/run.py and README «Benchmarks»."""

@@ -1,0 +1,339 @@
+"""Generate a realistic association: beneficiaries THROUGH THE IMPORT PATH, then requests, contacts,
+referrals and audit rows at the ratios a working association has.
+
+* Beneficiaries: rows as a spreadsheet holds them (bench/names.py: four-part names with real frequencies,
+  compound names both ways, spelling variants, valid IDs, mobiles in mixed formats, ISO, D/M/Y and Hijri
+  birth dates, regions by name, the association's branches and categories), fed to
+  `beneficiaries.importing.import_beneficiaries`, the action behind the import command and page. Every
+  check, the search key and the audit row of a real import are paid for. On PostgreSQL the rows are
+  split over `workers` processes (the import takes batches of one transaction each, so this is safe).
+* Requests (one per two beneficiaries), spread over the workflow's states: a small share through the real
+  actions (`open_case`, `mark_incomplete`, `refer_to_researcher`, `log_interaction`), the rest with
+  `bulk_create` together with their timeline (`CaseEvent`) and audit rows, as the actions would write them.
+* Contacts (one per two beneficiaries), referrals (one per twenty), and the reads the audit trail keeps
+  (one per beneficiary).
+
+Deterministic: the same N and seed give the same association.
+"""
+
+import datetime
+import multiprocessing
+import random
+import time
+
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from . import names as N
+
+CHUNK = 10_000
+SEED = 20261130
+
+
+def _birth_cell(rng, today):
+    """A birth date as a spreadsheet holds it: mostly ISO, often D/M/Y, sometimes Hijri."""
+    from mustafid.lib.hijri import to_hijri
+
+    born = today - datetime.timedelta(days=rng.randrange(18 * 365, 80 * 365))
+    form = rng.random()
+    if form < 0.65:
+        return born.isoformat()
+    if form < 0.93:
+        return f"{born.day:02d}/{born.month:02d}/{born.year}"
+    y, m, d = to_hijri(born)
+    return f"{y}/{m:02d}/{d:02d}"
+
+
+def spreadsheet_rows(start, count, *, context):
+    """Rows `start`..`start+count` of the generated spreadsheet, as the import reads them (`ImportRow`)."""
+    from mustafid.beneficiaries.importing import ImportRow
+    from mustafid.lib.saudi import generate_national_id
+
+    rng = random.Random(SEED + start)
+    names = N.Names(rng)
+    today = context["today"]
+    rows = []
+    for index in range(start, start + count):
+        gender = "male" if rng.random() < 0.56 else "female"
+        first, father, grandfather, family = names.person(gender)
+        resident = rng.random() < 0.08
+        national_id = generate_national_id("2" if resident else "1", index)
+        region, city = names.region()
+        values = {
+            "first_name": N.as_typed(first, rng), "father_name": N.as_typed(father, rng),
+            "grandfather_name": N.as_typed(grandfather, rng), "family_name": N.as_typed(family, rng),
+            "national_id": national_id,
+            "phone": N.mobile_as_typed(N.mobile_digits(rng), rng),
+            "birth_date": _birth_cell(rng, today),
+            "gender": rng.choice(["ذكر", "M", "male"] if gender == "male" else ["أنثى", "F", "female"]),
+            "region": context["region_names"][region][rng.random() < 0.2],
+            "city": city,
+            "category": rng.choice(context["categories"]),
+            "branch": rng.choice(context["branches"]),
+        }
+        rows.append(ImportRow(line=index + 2, values=values, original=list(values.values())))
+    return rows
+
+
+def _context():
+    from mustafid.association.models import Branch, Region
+    from mustafid.beneficiaries.models import Category
+
+    regions = {r.code: (r.name_ar, r.name_en or r.name_ar) for r in Region.objects.all()}
+    return {
+        "today": timezone.localdate(),
+        "region_names": regions,
+        "categories": [c.name_ar for c in Category.objects.filter(active=True)],
+        "branches": [b.name_ar for b in Branch.objects.order_by("pk")],
+    }
+
+
+def _import_chunks(chunks, n, by_pk):
+    """Import the given chunk numbers (in one process)."""
+    from mustafid.accounts.models import User
+    from mustafid.beneficiaries.importing import import_beneficiaries
+
+    by = User.objects.get(pk=by_pk)
+    context = _context()
+    created = rejected = 0
+    for chunk in chunks:
+        start = chunk * CHUNK
+        rows = spreadsheet_rows(start, min(CHUNK, n - start), context=context)
+        result = import_beneficiaries(rows, by=by, source="bench.xlsx")
+        created += result.created
+        rejected += result.rejected_count
+    return created, rejected
+
+
+def _worker(args):
+    chunks, n, by_pk = args
+    connections.close_all()  # a fresh connection per process
+    return _import_chunks(chunks, n, by_pk)
+
+
+def import_registry(n, *, by, workers=1, log=print):
+    """Import `n` generated beneficiaries through the import action; returns (created, rejected, seconds)."""
+    started = time.perf_counter()
+    chunks = list(range((n + CHUNK - 1) // CHUNK))
+    if workers <= 1 or connection.vendor != "postgresql" or len(chunks) < 2:
+        created, rejected = _import_chunks(chunks, n, by.pk)
+    else:
+        connections.close_all()
+        parts = [(chunks[i::workers], n, by.pk) for i in range(workers)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_worker, parts)
+        created, rejected = sum(r[0] for r in results), sum(r[1] for r in results)
+    return created, rejected, time.perf_counter() - started
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Requests, contacts, referrals, audit reads
+# ---------------------------------------------------------------------------------------------------------
+
+# Where requests are, out of 100 (a working association: most closed or in service, a queue at each step).
+STATES = [
+    ("received", 10), ("incomplete", 6), ("documents_complete", 4), ("declared", 3), ("with_committee", 6),
+    ("approved", 2), ("rejected", 9), ("registered", 4), ("in_service", 16), ("closed", 40),
+]
+# The timeline each state implies: (event kind, from, to, audit event type name).
+PATHS = {
+    "received": [],
+    "incomplete": [("marked_incomplete", "received", "incomplete", "CASE_MARKED_INCOMPLETE")],
+    "documents_complete": [("document_verified", "received", "documents_complete", "DOCUMENT_VERIFIED")],
+}
+PATHS["declared"] = PATHS["documents_complete"] + [("declared", "documents_complete", "declared",
+                                                      "DECLARATION_RECORDED")]
+PATHS["with_committee"] = PATHS["declared"] + [("submitted", "declared", "with_committee", "CASE_SUBMITTED")]
+PATHS["approved"] = PATHS["with_committee"] + [("decided", "with_committee", "approved", "DECISION_RECORDED")]
+PATHS["rejected"] = PATHS["with_committee"] + [("decided", "with_committee", "rejected", "DECISION_RECORDED")]
+PATHS["registered"] = PATHS["approved"] + [("registered", "approved", "registered", "BENEFICIARY_REGISTERED")]
+PATHS["in_service"] = PATHS["registered"] + [("service_delivered", "registered", "in_service", "SERVICE_DELIVERED")]
+PATHS["closed"] = PATHS["in_service"] + [("closed", "in_service", "closed", "CASE_CLOSED")]
+PATHS["closed_rejected"] = PATHS["rejected"] + [("closed", "rejected", "closed", "CASE_CLOSED")]
+
+NEEDS = ["يحتاج إلى دعم العلاج", "سداد إيجار السكن", "سلة غذائية شهرية", "دعم رسوم دراسية لأبنائه",
+         "جلسات تأهيل نفسي", "مساعدة في فاتورة الكهرباء", "كسوة الشتاء للأسرة"]
+QUESTIONS = ["تقييم وضع الأسرة المعيشي", "زيارة منزلية للتحقق من السكن", "دراسة الحالة النفسية",
+             "التحقق من الدخل الشهري"]
+SUMMARIES = ["استفسار عن موعد صرف المساعدة", "متابعة طلب الدعم", "شكوى من تأخر الرد", "طلب تحديث رقم الجوال",
+             "استفسار عن المستندات المطلوبة", "اقتراح لتحسين الخدمة"]
+
+
+def _bulk(model, objects, batch_size=5000):
+    model.objects.bulk_create(objects, batch_size=batch_size)
+
+
+def generate_activity(n, *, staff, log=print):
+    """Requests, their timelines, contacts, referrals and audit reads for a registry of `n` people."""
+    from mustafid.audit.actors import as_actor
+    from mustafid.audit.models import AuditEvent, EventType
+    from mustafid.association.models import current_policy
+    from mustafid.beneficiaries.models import Beneficiary
+    from mustafid.cases.models import Case, CaseEvent, SupportType
+    from mustafid.interactions.models import Interaction
+    from mustafid.research.models import Referral
+
+    rng = random.Random(SEED)
+    now = timezone.now()
+    officer, researcher = staff["officer"], staff["researcher"]
+    policy = current_policy()
+    channels = list(policy.channels)
+    support_types = list(SupportType.objects.filter(active=True).values_list("pk", flat=True))
+    people = list(Beneficiary.objects.order_by("pk").values_list("pk", "branch_id"))
+    who_case = as_actor(officer).columns("received_by")
+    who_event = as_actor(officer).columns("actor")
+    states, weights = zip(*STATES)
+    counts = {}
+    started = time.perf_counter()
+
+    # A small share through the real actions, so their own writes are in the data as they are.
+    real = _real_actions(min(300, max(4, n // 200)), people, staff, rng, log=log)
+    counts.update(real)
+
+    # Requests: received over the last three years, in order, so primary keys follow time.
+    n_cases = n // 2 - real["requests (actions)"]
+    span = 3 * 365 * 86400
+    times = sorted(rng.random() * span for _ in range(n_cases))
+    batch_size = 5000
+    total_events = 0
+    for start in range(0, n_cases, batch_size):
+        cases, paths = [], []
+        for offset in times[start:start + batch_size]:
+            received_at = now - datetime.timedelta(seconds=span - offset)
+            age_days = (now - received_at).days
+            state = rng.choices(states, weights=weights, k=1)[0]
+            if age_days > 120 and state not in ("closed", "in_service", "rejected") and rng.random() < 0.85:
+                state = "closed"  # old requests are mostly finished
+            if state == "with_committee" and age_days > 45:
+                state = "closed"
+            path = PATHS["closed_rejected" if state == "closed" and rng.random() < 0.2 else state]
+            pk, branch_id = people[rng.randrange(len(people))]
+            case = Case(beneficiary_id=pk, support_type_id=rng.choice(support_types), channel=rng.choice(channels),
+                        need=rng.choice(NEEDS), branch_id=branch_id, status=state, received_at=received_at,
+                        **who_case)
+            if len(path) >= 3:  # submitted to the committee
+                case.submitted_at = received_at + datetime.timedelta(days=rng.randrange(1, 10))
+                case.policy_version = policy
+                case.response_days = policy.response_days if hasattr(policy, "response_days") else 14
+                case.decision_due_on = (case.submitted_at + datetime.timedelta(days=case.response_days)).date()
+            if len(path) >= 4:
+                case.decided_at = case.submitted_at + datetime.timedelta(days=rng.randrange(1, case.response_days))
+            if state == "closed":
+                case.closed_at = min(now, received_at + datetime.timedelta(days=rng.randrange(30, 120)))
+            cases.append(case)
+            paths.append(path)
+        with transaction.atomic():
+            _bulk(Case, cases)
+            events, audits = [], []
+            for case, path in zip(cases, paths):
+                at = case.received_at
+                events.append(CaseEvent(case=case, kind="opened", from_status="", to_status="received", at=at,
+                                        data={"channel": case.channel}, **who_event))
+                audits.append(AuditEvent(event_type=EventType.CASE_OPENED, at=at, **who_event,
+                                         target_type="cases.case", target_id=str(case.pk),
+                                         data={"channel": case.channel}))
+                for kind, from_status, to_status, audit_type in path:
+                    at = min(now, at + datetime.timedelta(hours=rng.randrange(2, 200)))
+                    events.append(CaseEvent(case=case, kind=kind, from_status=from_status, to_status=to_status,
+                                            at=at, **who_event))
+                    audits.append(AuditEvent(event_type=getattr(EventType, audit_type), at=at, **who_event,
+                                             target_type="cases.case", target_id=str(case.pk),
+                                             data={"case": case.pk, "from": from_status, "to": to_status}))
+            _bulk(CaseEvent, events)
+            _bulk(AuditEvent, audits)
+            total_events += len(events)
+    counts["requests (bulk)"] = n_cases
+    counts["timeline rows (bulk)"] = total_events
+    log(f"  requests: {n_cases:,} with {total_events:,} timeline and audit rows "
+        f"({time.perf_counter() - started:.0f}s)")
+
+    # Contacts: one per two beneficiaries; three in ten from people not (yet) in the registry.
+    started = time.perf_counter()
+    n_contacts = n // 2
+    span = 2 * 365 * 86400
+    times = sorted(rng.random() * span for _ in range(n_contacts))
+    who_audit = as_actor(officer).columns("actor")
+    for start in range(0, n_contacts, batch_size):
+        contacts = []
+        for offset in times[start:start + batch_size]:
+            linked = rng.random() < 0.7
+            pk, branch_id = people[rng.randrange(len(people))]
+            contacts.append(Interaction(
+                channel=rng.choice(channels), direction=rng.choice(["in", "in", "out"]),
+                kind=rng.choice(["inquiry", "inquiry", "follow_up", "request", "complaint", "suggestion"]),
+                summary=rng.choice(SUMMARIES), beneficiary_id=pk if linked else None,
+                contact_name="" if linked else "متصل غير مسجل", contact_mobile="" if linked else "+966500000000",
+                staff=officer, branch_id=branch_id if linked else officer.branch_id,
+                occurred_at=now - datetime.timedelta(seconds=span - offset)))
+        with transaction.atomic():
+            _bulk(Interaction, contacts)
+            _bulk(AuditEvent, [AuditEvent(event_type=EventType.INTERACTION_LOGGED, at=c.occurred_at, **who_audit,
+                                          target_type="interactions.interaction", target_id=str(c.pk),
+                                          data={"channel": c.channel, "kind": c.kind})
+                               for c in contacts])
+    counts["contacts (bulk)"] = n_contacts
+
+    # Referrals: one per twenty beneficiaries, on requests; six in ten answered.
+    case_rows = list(Case.objects.order_by("?" if n <= 5000 else "pk").values_list("pk", "beneficiary_id",
+                                                                                   "received_at")[: n // 20 * 3])
+    rng.shuffle(case_rows)
+    referrals = []
+    for case_pk, beneficiary_pk, received_at in case_rows[: n // 20]:
+        referred_at = min(now, received_at + datetime.timedelta(days=rng.randrange(0, 10)))
+        answered = rng.random() < 0.6
+        referrals.append(Referral(case_id=case_pk, beneficiary_id=beneficiary_pk, researcher=researcher,
+                                  question=rng.choice(QUESTIONS), referred_by=officer, referred_at=referred_at,
+                                  answer="تمت الدراسة والتوصية بالدعم" if answered else "",
+                                  answered_at=referred_at + datetime.timedelta(days=3) if answered else None))
+    with transaction.atomic():
+        _bulk(Referral, referrals)
+        _bulk(AuditEvent, [AuditEvent(event_type=EventType.REFERRAL_CREATED, at=r.referred_at, **who_audit,
+                                      target_type="research.referral", target_id=str(r.pk), data={})
+                           for r in referrals])
+    counts["referrals (bulk)"] = len(referrals)
+
+    # The reads the trail keeps: one per beneficiary (a file opened, a request viewed, a search).
+    reads = [EventType.BENEFICIARY_VIEWED, EventType.CASE_VIEWED, EventType.REGISTRY_SEARCHED,
+             EventType.REGISTRY_LISTED]
+    for start in range(0, n, batch_size):
+        rows = []
+        for _ in range(min(batch_size, n - start)):
+            pk, _branch = people[rng.randrange(len(people))]
+            kind = rng.choice(reads)
+            rows.append(AuditEvent(event_type=kind, at=now - datetime.timedelta(seconds=rng.random() * span),
+                                   **who_audit, target_type="beneficiaries.beneficiary" if kind < 103 else "",
+                                   target_id=str(pk) if kind < 103 else "",
+                                   data={"page": 1, "results": 25} if kind >= 105 else {}))
+        _bulk(AuditEvent, rows)
+    counts["audit reads (bulk)"] = n
+    log(f"  contacts, referrals and audit reads ({time.perf_counter() - started:.0f}s)")
+    return counts
+
+
+def _real_actions(count, people, staff, rng, *, log=print):
+    """`count` requests opened through `open_case`, a third marked incomplete, some referred; contacts logged."""
+    from mustafid.beneficiaries.models import Beneficiary
+    from mustafid.cases import actions as case_actions
+    from mustafid.cases.models import SupportType
+    from mustafid.interactions.actions import log_interaction
+    from mustafid.research.actions import refer_to_researcher
+
+    officer, researcher = staff["officer"], staff["researcher"]
+    support_type = SupportType.objects.filter(active=True).first()
+    chosen = Beneficiary.objects.filter(pk__in=[people[rng.randrange(len(people))][0] for _ in range(count)])
+    opened = incomplete = referred = logged = 0
+    for beneficiary in chosen:
+        case = case_actions.open_case(beneficiary=beneficiary, support_type=support_type, channel="phone",
+                                      need=rng.choice(NEEDS), by=officer)
+        opened += 1
+        if opened % 3 == 0:
+            case_actions.mark_incomplete(case, note="ينقص تقرير طبي", by=officer)
+            incomplete += 1
+        if opened % 5 == 0:
+            refer_to_researcher(researcher=researcher, question=rng.choice(QUESTIONS), by=officer, case=case)
+            referred += 1
+        log_interaction(channel="phone", direction="in", kind="inquiry", summary=rng.choice(SUMMARIES),
+                        by=officer, beneficiary=beneficiary)
+        logged += 1
+    return {"requests (actions)": opened, "marked incomplete (action)": incomplete,
+            "referrals (action)": referred, "contacts (action)": logged}

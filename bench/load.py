@@ -1,0 +1,144 @@
+"""The load test: gunicorn with 2 workers on a free loopback port, 20 signed-in users hitting staff pages.
+
+Each user is a thread with its own session (signed in through Django's own `force_login` against the bench
+database) and its own `http.client` connection to 127.0.0.1 only. Each page is driven for a fixed time,
+one page after the other, the minimal base-template page first: its rate is the ceiling the others are
+compared with (target: ordinary staff pages ≥ 100 requests/s, p95 ≤ 150 ms, ≥ 50 % of the base page).
+"""
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from .measure import percentile
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [
+    ("minimal base template", "/bench/base/"),
+    ("staff home", "/"),
+    ("registry", "/beneficiaries/"),
+    ("requests", "/cases/"),
+    ("contacts", "/contacts/"),
+    ("referrals", "/referrals/"),
+    ("policy (public)", "/policy/"),
+]
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_ready(port, proc, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {proc.returncode}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer /healthz in time")
+
+
+def _user(port, path, cookie, deadline, max_requests, out):
+    latencies, errors = [], 0
+    connection = None
+    for _ in range(max_requests):
+        if time.monotonic() >= deadline:
+            break
+        start = time.perf_counter()
+        try:
+            if connection is None:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+            connection.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+            response = connection.getresponse()
+            response.read()
+            ok = response.status == 200
+            if response.getheader("Connection", "").lower() == "close" or response.will_close:
+                connection.close()
+                connection = None
+        except (OSError, http.client.HTTPException):
+            ok = False
+            if connection is not None:
+                connection.close()
+            connection = None
+        elapsed = (time.perf_counter() - start) * 1000
+        if ok:
+            latencies.append(elapsed)
+        else:
+            errors += 1
+    if connection is not None:
+        connection.close()
+    out.append((latencies, errors))
+
+
+def run_load(user, *, users=20, seconds=10, workers=2, out=print):
+    """Start gunicorn against the current database, drive `users` threads over PAGES, print a table."""
+    from django.conf import settings
+    from django.db import connections
+
+    from .measure import signed_in
+
+    cookies = []
+    for _ in range(users):
+        client = signed_in(user)
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}")
+    connections.close_all()
+
+    port = free_port()
+    # The same database, secret key (sessions are signed) and settings as this process (bench/run.py set them).
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    log_path = Path(os.environ.get("BENCH_LOAD_LOG", "/dev/null"))
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+             "--timeout", "60", "--log-level", "warning", "mustafid.wsgi:application"],
+            cwd=ROOT, env=env, stdout=log, stderr=log,
+        )
+    try:
+        _wait_ready(port, proc)
+        out(f"\nLoad: gunicorn, {workers} workers on 127.0.0.1:{port}, {users} signed-in users (threads), "
+            f"{seconds}s per page")
+        out(f"  {'page':<26}{'requests/s':>11}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}{'% of base':>11}  target")
+        base_rate = None
+        results = {}
+        for label, path in PAGES:
+            done = []
+            deadline = time.monotonic() + seconds
+            threads = [threading.Thread(target=_user, args=(port, path, cookies[i], deadline, 100_000, done))
+                       for i in range(users)]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(seconds + 30)
+            wall = time.perf_counter() - started
+            latencies = [ms for lat, _errors in done for ms in lat]
+            errors = sum(e for _lat, e in done)
+            rate = len(latencies) / wall
+            base_rate = base_rate or rate
+            p50 = percentile(latencies, 0.5) if latencies else float("nan")
+            p95 = percentile(latencies, 0.95) if latencies else float("nan")
+            target = "" if path == "/bench/base/" else "≥100/s, p95 ≤150 ms, ≥50% of base"
+            out(f"  {label:<26}{rate:>11.1f}{p50:>9.1f}{p95:>9.1f}{errors:>8}{rate / base_rate:>10.0%}  {target}")
+            results[label] = {"rate": rate, "p95": p95, "errors": errors}
+        return results
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -1,0 +1,426 @@
+"""Measurements: searches, the duplicate check, pages and import, each beside a baseline from the same run."""
+
+import csv
+import importlib
+import inspect
+import math
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.test import Client
+
+from . import names as N
+
+
+def percentile(samples, share):
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def timed(fn, inputs):
+    """Milliseconds of `fn(x)` for each x (one warm-up call first)."""
+    fn(inputs[0])
+    samples = []
+    for item in inputs:
+        start = time.perf_counter()
+        fn(item)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+class Row:
+    """One line of the report."""
+
+    def __init__(self, label, samples, *, baseline=None, queries=None, target="", note=""):
+        self.label, self.samples, self.baseline = label, samples, baseline
+        self.queries, self.target, self.note = queries, target, note
+
+    @property
+    def p50(self):
+        return percentile(self.samples, 0.5)
+
+    @property
+    def p95(self):
+        return percentile(self.samples, 0.95)
+
+
+def print_table(title, rows, out=print):
+    out(f"\n{title}")
+    out(f"  {'measure':<40}{'p50 ms':>9}{'p95 ms':>9}   {'baseline p50/p95 ms':<32}{'×base p95':>10}{'queries':>9}"
+        f"  {'target':<14}{'note'}")
+    for row in rows:
+        base, ratio = "", ""
+        if row.baseline is not None:
+            name, b = row.baseline
+            base = f"{percentile(b, 0.5):.2f}/{percentile(b, 0.95):.2f} {name}"
+            ratio = f"{row.p95 / max(percentile(b, 0.95), 1e-6):.1f}"
+        queries = "" if row.queries is None else str(row.queries)
+        out(f"  {row.label:<40}{row.p50:>9.2f}{row.p95:>9.2f}   {base:<32}{ratio:>10}{queries:>9}"
+            f"  {row.target:<14}{row.note}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Search
+# ---------------------------------------------------------------------------------------------------------
+
+def sample_people(count, seed=7):
+    """`count` beneficiaries spread over the table (by primary key), with what search needs of them."""
+    from mustafid.beneficiaries.models import Beneficiary
+
+    bounds = Beneficiary.objects.order_by("pk").values_list("pk", flat=True)
+    low, high = bounds.first(), Beneficiary.objects.order_by("-pk").values_list("pk", flat=True).first()
+    rng = random.Random(seed)
+    wanted = sorted({rng.randint(low, high) for _ in range(count * 2)})
+    people = []
+    for pk in wanted:
+        person = (Beneficiary.objects.filter(pk__gte=pk).order_by("pk")
+                  .values("pk", "first_name", "father_name", "grandfather_name", "family_name", "national_id",
+                          "mobile", "birth_date", "name_key").first())
+        if person and person["pk"] not in {p["pk"] for p in people}:
+            people.append(person)
+        if len(people) == count:
+            break
+    return people
+
+
+def queries_for(people, seed=11):
+    """For each kind of search, one query per sampled person, and who it is meant to find."""
+    rng = random.Random(seed)
+    kinds = {"id": [], "mobile": [], "first_family": [], "prefix": [], "variant": [], "typo": []}
+    for p in people:
+        first, father, grand, family = p["first_name"], p["father_name"], p["grandfather_name"], p["family_name"]
+        kinds["id"].append((p["national_id"], p["pk"]))
+        kinds["mobile"].append((N.other_format(p["mobile"], rng), p["pk"]))
+        kinds["first_family"].append((f"{first} {family}", p["pk"]))
+        cut = family.replace(" ", "")[: max(4, len(family) - 3)]
+        kinds["prefix"].append((f"{first} {father} {cut}", p["pk"]))
+        kinds["variant"].append((" ".join(N.variant(part, rng) for part in (first, father, family)), p["pk"]))
+        parts = [N.variant(part, rng) for part in (first, father, grand, family)]
+        longest = max(range(4), key=lambda i: (len(parts[i].replace(" ", "")), i == 3))
+        parts[longest] = N.typo(parts[longest], rng)
+        kinds["typo"].append((" ".join(parts), p["pk"]))
+    return kinds
+
+
+def search_pks(query, user, limit=25):
+    from mustafid.beneficiaries.models import Beneficiary
+
+    found = Beneficiary.objects.search(query, user=user)
+    return [getattr(item, "pk", item) for item in found[:limit]]
+
+
+def measure_searches(people, user, *, log=print):
+    """App search p50/p95 per kind, the share found (top 20), and the baselines."""
+    from mustafid.beneficiaries.models import Beneficiary
+    from mustafid.lib import arabic
+
+    kinds = queries_for(people)
+    table = Beneficiary._meta.db_table
+    rows, found_share = [], {}
+
+    def sql_by(column):
+        def run(value):
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT id FROM {table} WHERE {column} = %s", [value])
+                return cursor.fetchall()
+        return run
+
+    id_base = ("SQL national_id =", timed(sql_by("national_id"), [p["national_id"] for p in people]))
+    mobile_base = ("SQL mobile =", timed(sql_by("mobile"), [p["mobile"] for p in people]))
+
+    app = {}
+    for kind, pairs in kinds.items():
+        app[kind] = timed(lambda q: search_pks(q, user), [q for q, _pk in pairs])
+        hits = sum(1 for q, pk in pairs if pk in search_pks(q, user, limit=20))
+        found_share[kind] = hits / len(pairs)
+
+    name_base_label, name_base, base_found = _name_baseline(kinds, table, arabic, log=log)
+    targets = {"id": "≤2 ms", "mobile": "≤2 ms"}
+    labels = {
+        "id": "search: national ID", "mobile": "search: mobile, other format",
+        "first_family": "search: first + family name", "prefix": "search: name prefix",
+        "variant": "search: spelling variant", "typo": "search: variant + one typo",
+    }
+    for kind, samples in app.items():
+        if kind in ("id", "mobile"):
+            base = id_base if kind == "id" else mobile_base
+        else:
+            base = (name_base_label, name_base[kind])
+        note = f"found in top 20: {found_share[kind]:.0%}"
+        if kind not in ("id", "mobile") and base_found.get(kind) is not None:
+            note += f" (baseline {base_found[kind]:.0%})"
+        rows.append(Row(labels[kind], samples, baseline=base, target=targets.get(kind, "≤30 ms"), note=note))
+    return rows, found_share
+
+
+def _name_baseline(kinds, table, arabic, *, log=print):
+    """PostgreSQL: a whole-name pg_trgm similarity query on a throw-away trigram index (dropped after).
+    SQLite: the naive scan of name_key in Python (what search would cost with no index at all)."""
+    name_kinds = ["first_family", "prefix", "variant", "typo"]
+    timings, found = {}, {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            started = time.perf_counter()
+            cursor.execute(f"CREATE INDEX bench_name_key_trgm ON {table} USING gin (name_key gin_trgm_ops)")
+            cursor.execute(f"ANALYZE {table}")
+            log(f"  baseline trigram index built in {time.perf_counter() - started:.0f}s")
+        sql = (f"SELECT id FROM {table} WHERE name_key %% %s ORDER BY similarity(name_key, %s) DESC, id LIMIT %s")
+
+        def run(query, limit=25):
+            key = arabic.normalize(query)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [key, key, limit])
+                return [row[0] for row in cursor.fetchall()]
+        label = "pg_trgm similarity"
+        try:
+            for kind in name_kinds:
+                timings[kind] = timed(run, [q for q, _pk in kinds[kind]])
+                found[kind] = sum(pk in run(q, 20) for q, pk in kinds[kind]) / len(kinds[kind])
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP INDEX IF EXISTS bench_name_key_trgm")
+        return label, timings, found
+    from mustafid.beneficiaries.models import Beneficiary
+
+    def scan(query):
+        tokens = arabic.name_tokens(query)
+        hits = []
+        for pk, key in Beneficiary.objects.values_list("pk", "name_key").iterator(chunk_size=5000):
+            if all(t in key for t in tokens):
+                hits.append(pk)
+                if len(hits) == 25:
+                    break
+        return hits
+    few = max(5, len(kinds["typo"]) // 4)  # a full scan each: fewer samples
+    for kind in name_kinds:
+        timings[kind] = timed(scan, [q for q, _pk in kinds[kind][:few]])
+    return "Python scan of name_key", timings, {}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The duplicate check
+# ---------------------------------------------------------------------------------------------------------
+
+DUPLICATE_MODULES = ["mustafid.beneficiaries.duplicates", "mustafid.beneficiaries.models",
+                     "mustafid.beneficiaries.search", "mustafid.beneficiaries.actions", "mustafid.beneficiaries.forms"]
+
+
+def find_duplicate_check():
+    """`likely_duplicates` from the beneficiaries app, wherever it lives; None when it does not exist yet."""
+    from mustafid.beneficiaries.models import Beneficiary
+
+    for name in DUPLICATE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        fn = getattr(module, "likely_duplicates", None)
+        if callable(fn):
+            return fn
+    fn = getattr(Beneficiary.objects, "likely_duplicates", None)
+    return fn if callable(fn) else None
+
+
+def call_duplicate_check(fn, fields, user):
+    """Call the check with what its signature asks for: the fields by name, a dict, or an unsaved record."""
+    from mustafid.beneficiaries.models import Beneficiary
+
+    params = inspect.signature(fn).parameters
+    kwargs, args = {}, []
+    for name, param in params.items():
+        if name in fields:
+            value = fields[name]
+        elif name in ("user", "by", "for_user", "reader"):
+            value = user
+        elif name in ("data", "fields", "cleaned_data", "values"):
+            value = dict(fields)
+        elif name in ("beneficiary", "record", "candidate", "instance", "person"):
+            value = Beneficiary(**{k: v for k, v in fields.items() if k in {f.name for f in Beneficiary._meta.fields}})
+        elif name == "household_ids":
+            value = []
+        elif param.default is not inspect.Parameter.empty or param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
+            continue
+        else:
+            raise TypeError(f"likely_duplicates: do not know what to pass for {name!r}")
+        if param.kind == param.POSITIONAL_ONLY:
+            args.append(value)
+        else:
+            kwargs[name] = value
+    result = fn(*args, **kwargs)
+    return list(result)
+
+
+def measure_duplicates(people, user, id_baseline):
+    fn = find_duplicate_check()
+    if fn is None:
+        return None, "not available (no likely_duplicates in mustafid.beneficiaries)"
+    from mustafid.lib.saudi import generate_national_id
+
+    rng = random.Random(5)
+    candidates = []
+    for i, p in enumerate(people):
+        candidates.append({
+            "first_name": N.variant(p["first_name"], rng), "father_name": p["father_name"],
+            "grandfather_name": N.variant(p["grandfather_name"], rng), "family_name": N.variant(p["family_name"], rng),
+            "national_id": generate_national_id("1", 99_000_000 + i), "mobile": N.other_format(p["mobile"], rng),
+            "birth_date": p["birth_date"], "_pk": p["pk"],
+        })
+
+    def check(fields):
+        return call_duplicate_check(fn, {k: v for k, v in fields.items() if not k.startswith("_")}, user)
+
+    try:
+        samples = timed(check, candidates)
+    except TypeError as error:
+        return None, f"not measured: {error}"
+
+    def pks(result):
+        return {getattr(getattr(item, "beneficiary", item), "pk", getattr(item, "pk", item)) for item in result}
+    hits = sum(1 for c in candidates if c["_pk"] in pks(check(c)))
+    return Row("duplicate check (variant name, other mobile format)", samples, baseline=id_baseline,
+               target="≤300 ms", note=f"registered person found: {hits / len(candidates):.0%}"), None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------------------------------------
+
+def signed_in(user):
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    return client
+
+
+def count_queries(fn):
+    queries = []
+    # Counted by a wrapper: Django clears its own query log at the start of each request.
+    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+        fn()
+    return len(queries)
+
+
+def page_urls(staff):
+    """(label, user, url or a search to POST first) for each page measured; a page 404 for a role is skipped."""
+    return [
+        ("page: minimal base template", staff["officer"], "/bench/base/"),
+        ("page: staff home", staff["officer"], "/"),
+        ("page: registry", staff["officer"], "/beneficiaries/"),
+        ("page: registry search (name)", staff["officer"], ("search", "/beneficiaries/")),
+        ("page: requests", staff["officer"], "/cases/"),
+        ("page: contacts", staff["officer"], "/contacts/"),
+        ("page: referrals", staff["researcher"], "/referrals/"),
+        ("page: audit trail", staff["auditor"], "/audit/"),
+    ]
+
+
+def _search_urls(client, url, queries):
+    """POST each search as the page does and keep where it sends us (the results page, no number in the URL)."""
+    urls = []
+    for query in queries:
+        response = client.post(url, {"q": query})
+        if response.status_code in (301, 302, 303):
+            urls.append(response["Location"])
+        elif response.status_code == 200:
+            urls.append(None)  # the page answers the POST itself
+    return urls
+
+
+def measure_pages(staff, people, repeat, *, log=print):
+    rows, base = [], None
+    clients = {}
+    for label, user, target in page_urls(staff):
+        client = clients.get(user.pk) or clients.setdefault(user.pk, signed_in(user))
+        if isinstance(target, tuple):
+            queries = [f"{p['first_name']} {p['family_name']}" for p in people][:repeat]
+            found = _search_urls(client, target[1], queries)
+            if not found:
+                log(f"  {label}: skipped (the search POST was refused)")
+                continue
+            urls = [u or target[1] for u in found]
+            get = (lambda u: client.get(u)) if found[0] else (lambda u: client.post(target[1], {"q": u}))
+            items = urls if found[0] else queries
+        else:
+            get = client.get
+            items = [target] * repeat
+        response = get(items[0])
+        if response.status_code != 200:
+            log(f"  {label}: skipped (HTTP {response.status_code})")
+            continue
+        queries = count_queries(lambda: get(items[0]))
+        samples = timed(get, items)
+        if base is None:
+            base = ("base page", samples)
+            rows.append(Row(label, samples, queries=queries, note="the baseline of every page"))
+            continue
+        target_text = "≤100 ms" if "search" in label else ("≤100 ms" if "registry" in label or "requests" in label
+                                                            or "audit" in label or "home" in label else "")
+        rows.append(Row(label, samples, baseline=base, queries=queries, target=target_text))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Import
+# ---------------------------------------------------------------------------------------------------------
+
+HEADERS_AR = ["الاسم الأول", "اسم الأب", "اسم الجد", "اسم العائلة", "رقم الهوية", "الجوال", "تاريخ الميلاد", "الجنس",
+              "المنطقة", "المدينة", "الفئة", "المكتب"]
+FIELD_ORDER = ["first_name", "father_name", "grandfather_name", "family_name", "national_id", "phone", "birth_date",
+               "gender", "region", "city", "category", "branch"]
+
+
+class _Rollback(Exception):
+    pass
+
+
+def measure_import(n, user, *, rows=5000, log=print):
+    """Rows/s of a generated CSV file through read_table + the import action, and of a bare bulk_create
+    of the same records (the baseline); both rolled back, so the registry keeps its N."""
+    from mustafid.beneficiaries.importing import detect_mapping, import_beneficiaries, read_table
+    from mustafid.beneficiaries.models import Beneficiary
+
+    from .generate import _context, spreadsheet_rows
+
+    context = _context()
+    generated = spreadsheet_rows(n + 1_000_000, rows, context=context)  # IDs beyond the registry's
+    path = Path(tempfile.mkdtemp()) / "bench-import.csv"
+    with open(path, "w", newline="", encoding="utf-8-sig") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(HEADERS_AR)
+        for row in generated:
+            writer.writerow([row.values[name] for name in FIELD_ORDER])
+
+    result = {}
+    start = time.perf_counter()
+    try:
+        with transaction.atomic():
+            table = read_table(path)
+            outcome = import_beneficiaries(table.mapped(detect_mapping(table.headers)), by=user, source=path.name)
+            result["created"] = outcome.created
+            result["import"] = time.perf_counter() - start
+            raise _Rollback
+    except _Rollback:
+        pass
+
+    # The baseline: the same people, already checked, written with one bulk_create (no checks, no audit).
+    from mustafid.beneficiaries.importing import Lookups, RowChecker
+
+    checker = RowChecker(Lookups())
+    records = []
+    for row in generated:
+        fields, _reasons = checker.check(row.values)
+        records.append(Beneficiary(created_by=user, **fields))
+        records[-1].name_key = records[-1].first_name  # any key: the baseline is the write alone
+    start = time.perf_counter()
+    try:
+        with transaction.atomic():
+            Beneficiary.objects.bulk_create(records, batch_size=1000)
+            result["bulk"] = time.perf_counter() - start
+            raise _Rollback
+    except _Rollback:
+        pass
+    path.unlink()
+    return result, rows
