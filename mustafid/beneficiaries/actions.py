@@ -39,10 +39,12 @@ def _save_unique(beneficiary):
         raise
 
 
-def create_beneficiary(*, by, contact=None, **fields):
+def create_beneficiary(*, by, contact=None, not_duplicate_of=None, **fields):
     """Add a beneficiary to the registry. The national ID is unique: a second record is refused.
 
     `contact`: the not-yet-linked contact this registration follows; it joins the new record's timeline.
+    `not_duplicate_of`: the registered people the duplicate check showed and the officer confirmed
+    this is not (their ids), kept in the audit row.
     """
     with transaction.atomic():
         _refuse_a_taken_national_id(fields["national_id"])
@@ -54,7 +56,8 @@ def create_beneficiary(*, by, contact=None, **fields):
             contact.save(update_fields=["beneficiary"])
         record(EventType.BENEFICIARY_CREATED, actor=by, target=beneficiary,
                data={"new": {f: _value(beneficiary, f) for f in TRACKED_FIELDS},
-                     "from_contact": contact.pk if contact is not None else None})
+                     "from_contact": contact.pk if contact is not None else None,
+                     **({"not_duplicate_of": list(not_duplicate_of)} if not_duplicate_of else {})})
     return beneficiary
 
 

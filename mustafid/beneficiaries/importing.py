@@ -45,6 +45,7 @@ from mustafid.lib.uploads import ACCEPTED_DOCUMENT_TYPES
 
 from .forms import SAUDI, BeneficiaryForm
 from .models import Beneficiary, Category, Gender
+from .search import index_names
 
 # The columns we read, in the order of the documented contract; `nationality` is optional and extra.
 FIELDS = [
@@ -597,6 +598,8 @@ def _write_batch(fresh, result, actor, creator, source):
                                             record.family_name)
         records.append(record)
     Beneficiary.objects.bulk_create(records)
+    # bulk_create does not call save(), which keeps the name search index: write it here, in the batch.
+    index_names(records, fresh=True)
     _audit_batch(records, [row for row, _fields in fresh], result, actor, source)
     result.created += len(records)
 

@@ -5,8 +5,10 @@ health, prisoners' families): every read goes through `access_beneficiary`,
 which writes an audit row, and volunteers see names and masked numbers only.
 """
 
+import re
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -53,34 +55,73 @@ class BeneficiaryQuerySet(models.QuerySet):
             seen |= Q(pk__in=Beneficiary.objects.filter(cases__submitted_at__isnull=False).values("pk"))
         return self.filter(seen)
 
-    def search(self, query, *, user):
-        """Find by name after Arabic normalisation; by national ID (prefix) or mobile in any format too,
-        for roles that see them.
+    def search(self, query, *, user, limit=None):
+        """The people a typed search means, best first: an exact national ID, mobile (any format),
+        request reference («2026-00042»: that request's beneficiary) or registration number; then
+        national IDs beginning with the digits; or, for words, the people whose name holds every word
+        — whole words first, then beginnings of words, then words with one typo (see `search.py`).
+
+        Returns a queryset of at most `limit` people (default `SEARCH_LIMIT`) in that order, read
+        from indexes only: no count and no scan of the registry. An empty query returns `self`.
 
         Roles that see masked numbers may not search by them, not even exactly: digits match nothing
         for them (else 64 prefix searches recover any full ID, and a guessed mobile is confirmed).
         Every list of people found with this goes through `search`, so the rule holds for all of them.
         """
+        from .search import find_by_name
+
         query = clean_search(query)
         if not query:
             return self
         if has_digits(query) and not may_search_by_number(user):
             return self.none()
-        digits = _number_part(query)
-        if digits.lstrip("+").isdigit():
-            try:
-                mobile = saudi.clean_mobile(digits)
-            except Exception:
-                mobile = None
-            condition = Q(national_id__startswith=digits)
-            if mobile:
-                condition |= Q(mobile=mobile)
-            return self.filter(condition)
-        tokens = arabic.name_tokens(query)
-        result = self
-        for token in tokens:
-            result = result.filter(name_key__contains=token)
-        return result
+        limit = SEARCH_LIMIT if limit is None else max(0, min(int(limit), SEARCH_LIMIT_MAX))
+        number = _number_part(query)
+        if REFERENCE.fullmatch(number) or number.lstrip("+").isdigit():
+            ids = self._find_by_number(number, limit=limit)
+        else:
+            ids = find_by_name(arabic.name_tokens(query), limit=limit, scope=self)
+        return self.in_order(ids)
+
+    def in_order(self, ids):
+        """These beneficiaries, in the order of `ids`."""
+        if not ids:
+            return self.none()
+        rank = models.Case(*[models.When(pk=pk, then=models.Value(i)) for i, pk in enumerate(ids)],
+                           output_field=models.IntegerField())
+        return self.filter(pk__in=ids).order_by(rank)
+
+    def _find_by_number(self, number, *, limit):
+        reference = REFERENCE.fullmatch(number)
+        exact = []
+        if reference:
+            year, serial = reference.group(1), int(reference.group(2))
+            # A request's reference is its year of receipt and its number (cases.Case.reference).
+            for pk, received_at in self.filter(cases__pk=serial).values_list("pk", "cases__received_at"):
+                if f"{received_at:%Y}" == year:
+                    exact.append(pk)
+            exact += self.filter(registration_number=f"{year}-{serial:05d}").values_list("pk", flat=True)
+            return list(dict.fromkeys(exact))[:limit]
+        digits = number.lstrip("+")
+        exact += self.filter(national_id=digits).values_list("pk", flat=True)
+        try:
+            mobile = saudi.clean_mobile(number)
+        except Exception:
+            mobile = None
+        if mobile:
+            exact += self.filter(mobile=mobile).order_by("-pk").values_list("pk", flat=True)[:limit]
+        if len(digits) >= ID_PREFIX_MIN and len(digits) < 10:
+            exact += self.filter(national_id__startswith=digits).order_by("-pk").values_list("pk", flat=True)[:limit]
+        return list(dict.fromkeys(exact))[:limit]
+
+
+# How many people a search returns at most (a page of the registry asks for what it shows, plus one).
+SEARCH_LIMIT = 200
+SEARCH_LIMIT_MAX = 1000
+# An ID search by its first digits needs this many (fewer would read a large part of the registry).
+ID_PREFIX_MIN = 4
+# A request reference or a registration number: year, dash, number («2026-00042», «2026-42»).
+REFERENCE = re.compile(r"(\d{4})[-/](\d{1,9})")
 
 
 NUMBER_SEARCH_REFUSED = _("البحث برقم الهوية أو الجوال غير متاح لدورك؛ ابحث بالاسم")
@@ -92,7 +133,11 @@ def clean_search(query):
 
 
 def _number_part(query):
-    return arabic.to_ascii_digits(query).replace(" ", "").replace("-", "")
+    """The query as a number: ASCII digits, no spaces; dashes dropped except in a reference «2026-00042»."""
+    text = arabic.to_ascii_digits(query).replace(" ", "")
+    if REFERENCE.fullmatch(text):
+        return text
+    return text.replace("-", "")
 
 
 def has_digits(query):
@@ -131,7 +176,7 @@ class Beneficiary(models.Model):
         Category, verbose_name=_("الفئة"), on_delete=models.PROTECT, related_name="beneficiaries"
     )
     # Set by the `register_beneficiary` action once the committee approves a request.
-    registration_number = models.CharField(_("رقم التسجيل"), max_length=20, blank=True)
+    registration_number = models.CharField(_("رقم التسجيل"), max_length=20, blank=True, db_index=True)
     registered_at = models.DateTimeField(_("تاريخ التسجيل"), null=True, blank=True)
     created_at = models.DateTimeField(_("تاريخ الإضافة"), default=timezone.now)
     created_by = models.ForeignKey(
@@ -145,13 +190,24 @@ class Beneficiary(models.Model):
         verbose_name = _("مستفيد")
         verbose_name_plural = _("المستفيدون")
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The registry list, newest first, a page at a time (keyset on created_at, pk).
+            models.Index(fields=["created_at", "id"], name="beneficiary_created_idx"),
+        ]
 
     def __str__(self):
         return self.full_name
 
     def save(self, *args, **kwargs):
+        from .search import NAME_PARTS, index_names
+
         self.name_key = arabic.search_key(self.first_name, self.father_name, self.grandfather_name, self.family_name)
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # The name index (search.py) follows every change of the name, whoever saves it.
+            if update_fields is None or set(update_fields) & set(NAME_PARTS):
+                index_names([self])
 
     def get_absolute_url(self):
         return reverse("beneficiaries:detail", args=[self.pk])
@@ -199,7 +255,8 @@ class HouseholdMember(models.Model):
     name = models.CharField(_("الاسم"), max_length=120)
     relation = models.CharField(_("صلة القرابة"), max_length=10, choices=Relation.choices)
     birth_date = models.DateField(_("تاريخ الميلاد"), null=True, blank=True)
-    national_id = models.CharField(_("رقم الهوية / الإقامة"), max_length=10, blank=True)
+    # Indexed for the duplicate check at registration: a new person may be someone's household member.
+    national_id = models.CharField(_("رقم الهوية / الإقامة"), max_length=10, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("فرد أسرة")
@@ -211,3 +268,45 @@ class HouseholdMember(models.Model):
 
     def fingerprint_data(self):
         return [self.name, self.relation, self.birth_date.isoformat() if self.birth_date else "", self.national_id]
+
+
+class NameToken(models.Model):
+    """A word of the vocabulary of names: one row per distinct normalised word (`arabic.name_tokens`)
+    in the registry's names, and how many beneficiaries' names hold it. Written by `search.index_names`."""
+
+    token = models.CharField(max_length=40, unique=True)
+    # Read to start a search from its rarest word; moved by `index_names`, recomputed by `rebuild_name_index`.
+    frequency = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return self.token
+
+
+class NameTokenVariant(models.Model):
+    """A vocabulary word with one letter deleted: the words one typo away from a typed word are those
+    sharing a variant with it (symmetric delete). Written with the word by `search.vocabulary_ids`."""
+
+    variant = models.CharField(max_length=40)
+    token = models.ForeignKey(NameToken, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["variant", "token"], name="name_variant_unique")]
+
+
+class BeneficiaryNameToken(models.Model):
+    """That a beneficiary's four-part name holds a word, and the part it first appears in (0 first name
+    … 3 family name). Searches read it by (token, beneficiary); `search.index_names` writes it."""
+
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="+", db_index=False)
+    token = models.ForeignKey(NameToken, on_delete=models.PROTECT, related_name="+", db_index=False)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            # Also the index of the search's probes: does this person hold one of these words?
+            models.UniqueConstraint(fields=["beneficiary", "token"], name="beneficiary_token_unique"),
+        ]
+        indexes = [
+            # The people holding a word, newest first (read backwards, stopping at the page's end).
+            models.Index(fields=["token", "beneficiary"], name="name_token_people_idx"),
+        ]

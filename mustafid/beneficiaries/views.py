@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,8 +18,16 @@ from mustafid.lib.errors import ActionRefused
 from . import actions
 from .access import access_beneficiary
 from .disclosure import disclose
+from .search import likely_duplicates
 from .forms import BeneficiaryForm, HouseholdMemberForm
-from .models import NUMBER_SEARCH_REFUSED, Beneficiary, HouseholdMember, clean_search, number_search_refused
+from .models import (
+    NUMBER_SEARCH_REFUSED,
+    SEARCH_LIMIT_MAX,
+    Beneficiary,
+    HouseholdMember,
+    clean_search,
+    number_search_refused,
+)
 
 
 @login_required
@@ -27,30 +36,58 @@ def beneficiary_list(request):
     """The registry, searched by name (Arabic-normalised), and by ID or mobile for roles that see them.
 
     The search is POSTed and kept in the session (`lib.searches`): links carry `?s=<key>&page=N`, never
-    what was typed. Each page shown is audited: who, what was searched, how many were found.
+    what was typed. Each page shown is audited: who, what was searched, how many were found so far.
+
+    Nothing here counts or sorts the whole registry: a search asks `search` for the people up to the
+    end of the page plus one (to know there is a next page, shown as «25+»); the plain list reads the
+    (created_at, id) index from where the previous page stopped (`?after=<id>`).
     """
     user = request.user
     if request.method == "POST":
         query = clean_search(request.POST.get("q", ""))
+        if request.htmx and 0 < len(query) < SEARCH_MIN_CHARS:
+            # Search as you type starts at two letters; until then the rows shown stay (204: no swap).
+            return HttpResponse(status=204)
         key = searches.remember(request, {"q": query}) if query else ""
         if not request.htmx:
             # Post/Redirect/Get: reloading the results does not resend the form.
             return redirect(_list_url(key))
+        page_number = 1
     else:
         key = request.GET.get("s", "")
         query = clean_search(searches.recall(request, key).get("q", ""))
         key = key if query else ""
-    beneficiaries = Beneficiary.objects.visible_to(user).search(query, user=user).select_related(
-        "branch", "category", "region"
-    )
-    page = Paginator(beneficiaries, 25).get_page(request.GET.get("page") if request.method == "GET" else 1)
+        page_number = _page_number(request.GET.get("page"))
+    visible = Beneficiary.objects.visible_to(user)
+    offset = (page_number - 1) * PER_PAGE
+    after = None
+    if query:
+        found = list(visible.search(query, user=user, limit=offset + PER_PAGE + 1)
+                     .select_related("branch", "category", "region"))
+        rows, more = found[offset:offset + PER_PAGE], len(found) > offset + PER_PAGE
+        more_url = _list_url(key, page=page_number + 1) if more and page_number < MAX_SEARCH_PAGES else ""
+    else:
+        listed = visible.select_related("branch", "category", "region").order_by("-created_at", "-pk")
+        after = _cursor(request.GET.get("after") if request.method == "GET" else None)
+        if after is not None:
+            listed = listed.filter(created_at__lte=after.created_at).filter(
+                Q(created_at__lt=after.created_at) | Q(pk__lt=after.pk))
+        else:
+            page_number, offset = 1, 0
+        found = list(listed[:PER_PAGE + 1])
+        rows, more = found[:PER_PAGE], len(found) > PER_PAGE
+        more_url = f"{_list_url('')}?after={rows[-1].pk}&page={page_number + 1}" if more else ""
     refused = number_search_refused(user, query)
-    data = {"page": page.number, "results": page.paginator.count}
+    data = {"page": page_number, "results": offset + len(rows), **({"more": True} if more else {})}
     if query:
         data = {"query": query, **data, **({"refused": True} if refused else {})}
     record(EventType.REGISTRY_SEARCHED if query else EventType.REGISTRY_LISTED, actor=user, data=data)
     context = {
-        "page": page, "query": query, "search_key": key, "sensitive": user.sees_sensitive_data,
+        "rows": rows, "page_number": page_number, "more": more, "next_url": more_url,
+        "first_url": _list_url(key) if page_number > 1 else "",
+        "previous_url": _list_url(key, page=page_number - 1) if query and page_number > 2 else "",
+        "found": f"{offset + len(rows)}+" if more else str(offset + len(rows)),
+        "query": query, "search_key": key, "sensitive": user.sees_sensitive_data,
         "number_search_refused": NUMBER_SEARCH_REFUSED if refused else "",
     }
     if request.htmx:
@@ -59,13 +96,41 @@ def beneficiary_list(request):
     return render(request, "beneficiaries/list.html", context)
 
 
-def _list_url(key):
+PER_PAGE = 25
+# A search shows at most this many pages (`search` returns at most SEARCH_LIMIT_MAX people): past it, refine.
+MAX_SEARCH_PAGES = SEARCH_LIMIT_MAX // PER_PAGE
+# Search as you type waits for this many letters.
+SEARCH_MIN_CHARS = 2
+
+
+def _page_number(text):
+    return min(int(text), MAX_SEARCH_PAGES) if str(text or "").isdigit() and 0 < int(text) < 10**6 else 1
+
+
+def _cursor(text):
+    """The row the previous page of the plain list ended on (`?after=<id>`), or None."""
+    if not str(text or "").isdigit() or len(str(text)) > 18:
+        return None
+    return Beneficiary.objects.filter(pk=int(text)).only("pk", "created_at").first()
+
+
+def _list_url(key, page=None):
     url = reverse("beneficiaries:list")
+    if key and page and page > 1:
+        return f"{url}?s={key}&page={page}"
     return f"{url}?s={key}" if key else url
 
 
 @login_required
 def beneficiary_new(request):
+    """Register a beneficiary, after showing the officer the registered people this may already be.
+
+    A valid form is checked against the registry (`likely_duplicates`: same mobile, a household
+    member's ID, the same or a similar name born the same year); when someone is found, nothing is
+    saved and the matches are shown with their reasons, as the reader may see them. The officer opens
+    the existing record, or confirms «ليس الشخص نفسه» (the hidden `not_duplicate_of` names the people
+    they were shown) and the registration goes ahead, the confirmation kept in its audit row.
+    """
     if not request.user.may_intake:
         raise PermissionDenied
     contact = _unlinked_contact(request)
@@ -73,16 +138,51 @@ def beneficiary_new(request):
     if contact is not None:
         initial = contact.registration_initial()
     form = BeneficiaryForm(request.POST or None, user=request.user, initial=initial)
+    duplicates, status = [], 200
     if request.method == "POST" and form.is_valid():
-        try:
-            beneficiary = actions.create_beneficiary(by=request.user, contact=contact, **form.cleaned_data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("تم تسجيل المستفيد %(name)s.") % {"name": beneficiary.full_name})
-            return redirect(beneficiary)
-    return render(request, "beneficiaries/form.html", {"form": form, "contact": contact},
-                  status=400 if request.method == "POST" else 200)
+        duplicates = _duplicates_for(form, request.user)
+        shown = sorted(pk for _shown, _reasons, pk in duplicates)
+        confirmed = request.POST.get("not_duplicate_of", "") == _pk_list(shown)
+        if not duplicates or confirmed:
+            try:
+                beneficiary = actions.create_beneficiary(
+                    by=request.user, contact=contact, **form.cleaned_data,
+                    **({"not_duplicate_of": shown} if shown else {}))
+            except ActionRefused as refusal:
+                form.add_error(None, refusal.message)
+                status = 400
+            else:
+                messages.success(request, _("تم تسجيل المستفيد %(name)s.") % {"name": beneficiary.full_name})
+                return redirect(beneficiary)
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "contact": contact, "duplicates": duplicates,
+               "not_duplicate_of": _pk_list(sorted(pk for _shown, _reasons, pk in duplicates))}
+    return render(request, "beneficiaries/form.html", context, status=status)
+
+
+def _pk_list(pks):
+    return ",".join(str(pk) for pk in pks)
+
+
+def _duplicates_for(form, user):
+    """The likely duplicates of a valid registration form, each as this reader may see them (disclosure.py).
+
+    People the reader may not know exist (another branch's, for a branch representative) are named
+    only as «a possible match at another office». Showing them is a read of the registry: audited.
+    """
+    data = form.cleaned_data
+    found = likely_duplicates(
+        national_id=data["national_id"], mobile=data["mobile"], birth_date=data["birth_date"],
+        names=[data["first_name"], data["father_name"], data["grandfather_name"], data["family_name"]])
+    if not found:
+        return []
+    visible = set(Beneficiary.objects.visible_to(user).filter(pk__in=[b.pk for b, _r in found])
+                  .values_list("pk", flat=True))
+    record(EventType.REGISTRY_SEARCHED, actor=user,
+           data={"duplicate_check": True, "results": len(found), "shown": sorted(visible)})
+    return [(disclose(b, user) if b.pk in visible else None, [str(r) for r in reasons], b.pk)
+            for b, reasons in found]
 
 
 def _unlinked_contact(request):

@@ -1,0 +1,439 @@
+"""The name index behind registry search and the duplicate check.
+
+A name search must find the person at a million records in milliseconds, however the name was
+typed, and give the same people on SQLite and PostgreSQL. `name_key__contains` cannot do that
+(a `LIKE '%…%'` reads every row), so names are kept as tokens:
+
+* `NameToken`: the vocabulary, one row per distinct normalised name word (`arabic.name_tokens`),
+  with how many beneficiaries carry it (`frequency`, to start from the rarest word);
+* `NameTokenVariant`: each vocabulary word with one letter deleted (a "symmetric delete" table),
+  which finds the words one typo away from what was typed through an index;
+* `BeneficiaryNameToken`: which words each beneficiary's four-part name holds, indexed on
+  (token, beneficiary).
+
+A typed word expands to vocabulary words (the same word, with or without «ال»; words it begins;
+words one edit away) and the people holding a word of every typed word's expansion are read
+from the rarest expansion, newest first, a bounded number at a time. Both databases serve this
+from plain b-tree indexes, so both return the same people in the same order.
+
+The rows are written in one place, `index_names`: by `Beneficiary.save()` (so the registration and
+edit actions, the admin and any other save keep them), by the import's `_write_batch` after its
+`bulk_create`, and by `rebuild_name_index` (the management command and the data migration).
+"""
+
+import datetime
+import heapq
+from collections import Counter, defaultdict
+
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy
+
+from mustafid.lib import arabic
+
+NAME_PARTS = ("first_name", "father_name", "grandfather_name", "family_name")
+# A typed word expands to at most this many vocabulary words it begins (the most frequent) ...
+PREFIX_EXPANSION = 40
+# ... and this many words one typo away.
+TYPO_EXPANSION = 20
+# Typos are looked for in words of at least this many letters (shorter ones have too many neighbours).
+TYPO_MIN_LENGTH = 3
+# A vocabulary word linked to more people than this is read on its own (an index range, newest first),
+# not merged with the others in one sorted query.
+COMMON_WORD = 2000
+# SQLite's limit on variables per statement is far above this; it keeps IN lists short on both.
+CHUNK = 500
+ARTICLE = "ال"
+
+EXACT, PREFIX, TYPO = 0, 1, 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Words
+# ---------------------------------------------------------------------------------------------
+
+def name_words(first_name="", father_name="", grandfather_name="", family_name=""):
+    """The normalised words of a four-part name, each with the part it first appears in (0 first … 3 family)."""
+    words = {}
+    for position, part in enumerate((first_name, father_name, grandfather_name, family_name)):
+        for word in arabic.name_tokens(part or ""):
+            words.setdefault(word[:40], position)
+    return words
+
+
+def words_of(beneficiary):
+    return name_words(*(getattr(beneficiary, part) for part in NAME_PARTS))
+
+
+def deletions(word):
+    """`word` with one letter removed, each way (the symmetric-delete variants)."""
+    return {word[:i] + word[i + 1:] for i in range(len(word))} if len(word) >= TYPO_MIN_LENGTH else set()
+
+
+def within_one_edit(a, b):
+    """Whether `a` becomes `b` by one insertion, deletion, substitution or swap of two neighbours."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    if la > lb:
+        a, b = b, a
+    # b is one letter longer: removing one letter of b gives a.
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:]
+
+
+def _article_forms(word):
+    """The word with and without the definite article: «قحطاني» also finds «القحطاني», and the reverse."""
+    forms = [word]
+    if word.startswith(ARTICLE) and len(word) > len(ARTICLE) + 1:
+        forms.append(word[len(ARTICLE):])
+    elif not word.startswith(ARTICLE):
+        forms.append(ARTICLE + word)
+    return forms
+
+
+def _chunks(items, size=CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing the index
+# ---------------------------------------------------------------------------------------------
+
+def _models(apps=None):
+    if apps is None:
+        from .models import Beneficiary, BeneficiaryNameToken, NameToken, NameTokenVariant
+    else:  # a data migration passes its historical models
+        Beneficiary = apps.get_model("beneficiaries", "Beneficiary")
+        NameToken = apps.get_model("beneficiaries", "NameToken")
+        NameTokenVariant = apps.get_model("beneficiaries", "NameTokenVariant")
+        BeneficiaryNameToken = apps.get_model("beneficiaries", "BeneficiaryNameToken")
+    return Beneficiary, NameToken, NameTokenVariant, BeneficiaryNameToken
+
+
+def vocabulary_ids(words, *, apps=None):
+    """The vocabulary id of each word, adding the words (and their typo variants) not there yet."""
+    _b, NameToken, NameTokenVariant, _l = _models(apps)
+    words = set(words)
+    ids = {}
+    for chunk in _chunks(words):
+        ids.update(NameToken.objects.filter(token__in=chunk).values_list("token", "pk"))
+    missing = words - ids.keys()
+    if missing:
+        # ignore_conflicts: a registration at the same moment may add the same word first.
+        NameToken.objects.bulk_create([NameToken(token=word) for word in sorted(missing)], ignore_conflicts=True)
+        added = {}
+        for chunk in _chunks(missing):
+            added.update(NameToken.objects.filter(token__in=chunk).values_list("token", "pk"))
+        NameTokenVariant.objects.bulk_create(
+            [NameTokenVariant(variant=variant, token_id=pk) for word, pk in added.items() for variant in deletions(word)],
+            ignore_conflicts=True, batch_size=2000,
+        )
+        ids.update(added)
+    return ids
+
+
+def index_names(beneficiaries, *, fresh=False, apps=None):
+    """Write the name index rows of these saved beneficiaries, replacing any they had.
+
+    `fresh=True` when they are new and have none (the import's batches): the old rows are not read.
+    The vocabulary's frequencies move by the difference, so an unchanged name writes no counter.
+    """
+    _b, NameToken, _v, BeneficiaryNameToken = _models(apps)
+    wanted = {b.pk: words_of(b) for b in beneficiaries}
+    if not wanted:
+        return
+    with transaction.atomic():
+        delta = Counter()
+        if not fresh:
+            for chunk in _chunks(wanted):
+                old = BeneficiaryNameToken.objects.filter(beneficiary_id__in=chunk)
+                delta.subtract(token_id for token_id in old.values_list("token_id", flat=True))
+                old.delete()
+        ids = vocabulary_ids({word for words in wanted.values() for word in words}, apps=apps)
+        rows = []
+        for pk, words in wanted.items():
+            for word, position in words.items():
+                rows.append(BeneficiaryNameToken(beneficiary_id=pk, token_id=ids[word], position=position))
+                delta[ids[word]] += 1
+        BeneficiaryNameToken.objects.bulk_create(rows, batch_size=2000)
+        by_change = defaultdict(list)
+        for token_id, change in delta.items():
+            if change:
+                by_change[change].append(token_id)
+        for change, token_ids in sorted(by_change.items()):
+            for chunk in _chunks(sorted(token_ids)):
+                NameToken.objects.filter(pk__in=chunk).update(frequency=F("frequency") + change)
+
+
+def rebuild_name_index(*, apps=None, batch_size=5000, progress=None):
+    """Rebuild the whole name index from the beneficiaries' names (after restoring old data, or once
+    when the index is introduced). Returns how many beneficiaries were indexed."""
+    Beneficiary, NameToken, NameTokenVariant, BeneficiaryNameToken = _models(apps)
+    with transaction.atomic():
+        BeneficiaryNameToken.objects.all().delete()
+        NameTokenVariant.objects.all().delete()
+        NameToken.objects.all().delete()
+    done, last = 0, 0
+    while True:
+        batch = list(Beneficiary.objects.filter(pk__gt=last).order_by("pk")
+                     .only("pk", *NAME_PARTS)[:batch_size])
+        if not batch:
+            return done
+        index_names(batch, fresh=True, apps=apps)
+        done += len(batch)
+        last = batch[-1].pk
+        if progress:
+            progress(done)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the index
+# ---------------------------------------------------------------------------------------------
+
+class Expansion:
+    """The vocabulary words one typed word stands for, each with how it matched (EXACT, PREFIX, TYPO)."""
+
+    def __init__(self, typed):
+        self.typed = typed
+        self.kind = {}  # token id -> best match kind
+        self.frequency = {}  # token id -> people holding it
+
+    def add(self, pk, kind, frequency):
+        if pk not in self.kind or kind < self.kind[pk]:
+            self.kind[pk] = kind
+        self.frequency[pk] = frequency
+
+    def ids(self, up_to):
+        return {pk for pk, kind in self.kind.items() if kind <= up_to}
+
+    def weight(self, up_to):
+        return sum(self.frequency[pk] for pk in self.ids(up_to))
+
+
+def expand(typed, *, prefixes=True, typos=False):
+    """How one typed (normalised) word reaches the vocabulary: the same word (with or without «ال»),
+    and the words it begins; `typos` adds the words one edit away (`add_typos`)."""
+    from .models import NameToken
+
+    expansion = Expansion(typed)
+    forms = _article_forms(typed)
+    for pk, frequency in NameToken.objects.filter(token__in=forms).values_list("pk", "frequency"):
+        expansion.add(pk, EXACT, frequency)
+    if prefixes and len(typed) >= 2:
+        found = []
+        for form in forms:
+            # `startswith` is LIKE 'form%': PostgreSQL serves it from the vocabulary's pattern index in any collation.
+            found += NameToken.objects.filter(token__startswith=form).values_list("pk", "frequency", "token")[:5000]
+        for pk, frequency, _token in heapq.nlargest(PREFIX_EXPANSION, found, key=lambda row: (row[1], -row[0])):
+            expansion.add(pk, PREFIX, frequency)
+    if typos:
+        add_typos(expansion)
+    return expansion
+
+
+def add_typos(expansion):
+    """Add the vocabulary words one edit away from the typed word (through the symmetric-delete table)."""
+    from .models import NameToken, NameTokenVariant
+
+    typed = expansion.typed
+    if len(typed) < TYPO_MIN_LENGTH:
+        return expansion
+    candidates = {}
+    probes = deletions(typed) | {typed}
+    for pk, token, frequency in (NameTokenVariant.objects.filter(variant__in=sorted(probes))
+                                 .values_list("token_id", "token__token", "token__frequency")):
+        candidates[pk] = (token, frequency)
+    for pk, token, frequency in NameToken.objects.filter(token__in=sorted(deletions(typed))).values_list(
+            "pk", "token", "frequency"):
+        candidates[pk] = (token, frequency)
+    near = [(frequency, -pk, pk) for pk, (token, frequency) in candidates.items()
+            if pk not in expansion.kind and within_one_edit(typed, token)]
+    for frequency, _order, pk in heapq.nlargest(TYPO_EXPANSION, near):
+        expansion.add(pk, TYPO, frequency)
+    return expansion
+
+
+def people_holding(groups, *, limit, scope=None, extra=None):
+    """The ids of up to `limit` beneficiaries, newest first, who hold a word of every group of token ids.
+
+    Reading starts from the group held by the fewest people; each other group is a probe on the
+    (beneficiary, token) index. `scope`: a Beneficiary queryset the people must be in (what the
+    reader may see); `extra`: a Q on the link's `beneficiary__…` fields (the duplicate check's birth year).
+    """
+    from .models import BeneficiaryNameToken as Link
+
+    groups = [(ids, weight) for ids, weight in groups]
+    if limit <= 0 or not groups or any(not ids for ids, _weight in groups):
+        return []
+    groups.sort(key=lambda group: group[1])
+    (driver, _weight), others = groups[0], [ids for ids, _weight in groups[1:]]
+    links = Link.objects.all()
+    for ids in others:
+        links = links.filter(Exists(Link.objects.filter(beneficiary_id=OuterRef("beneficiary_id"),
+                                                        token_id__in=sorted(ids))))
+    if scope is not None and scope.query.where:
+        links = links.filter(beneficiary__in=scope.values("pk"))
+    if extra is not None:
+        links = links.filter(extra)
+    frequency = dict(driver) if isinstance(driver, dict) else None
+    common = [pk for pk in driver if frequency and frequency[pk] > COMMON_WORD]
+    rare = [pk for pk in driver if pk not in common]
+    found = set()
+    # A common word is read on its own, newest first along its index, stopping at `limit`.
+    for pk in sorted(common):
+        found.update(links.filter(token_id=pk).order_by("-beneficiary_id")
+                     .values_list("beneficiary_id", flat=True)[:limit])
+    if rare:
+        found.update(links.filter(token_id__in=sorted(rare)).order_by("-beneficiary_id")
+                     .values_list("beneficiary_id", flat=True).distinct()[:limit])
+    return sorted(found, reverse=True)[:limit]
+
+
+def find_by_name(query_words, *, limit, scope=None):
+    """Ranked ids of the people whose name holds every typed word: first where every word is a whole
+    name word, then where some word is the beginning of one, then where some word has one typo."""
+    if not query_words or limit <= 0:
+        return []
+    expansions = [expand(word) for word in query_words[: arabic.QUERY_MAX_TOKENS]]
+    ranked, seen, previous = [], set(), None
+    for tier in (EXACT, PREFIX, TYPO):
+        if tier == TYPO:
+            for expansion in expansions:
+                add_typos(expansion)
+        groups = [({pk: e.frequency[pk] for pk in e.ids(tier)}, e.weight(tier)) for e in expansions]
+        if any(not ids for ids, _weight in groups) or groups == previous:
+            continue
+        previous = groups
+        for pk in people_holding(groups, limit=limit + len(seen), scope=scope):
+            if pk not in seen:
+                seen.add(pk)
+                ranked.append(pk)
+        if len(ranked) >= limit:
+            break
+    return ranked[:limit]
+
+
+# ---------------------------------------------------------------------------------------------
+# The duplicate check at registration
+# ---------------------------------------------------------------------------------------------
+
+SAME_ID = gettext_lazy("رقم الهوية نفسه")
+SAME_MOBILE = gettext_lazy("رقم الجوال نفسه")
+SAME_NAME = gettext_lazy("الاسم الرباعي نفسه وسنة الميلاد نفسها")
+SIMILAR_NAME = gettext_lazy("اسم مشابه وسنة الميلاد نفسها")
+HOUSEHOLD_ID = gettext_lazy("رقم الهوية لفرد من أسرته")
+DUPLICATES_SHOWN = 10
+
+
+def likely_duplicates(*, national_id="", mobile="", names=(), birth_date=None, exclude_pk=None):
+    """The registered people a new registration may be, each with its reasons, most certain first:
+    the same national ID; the same mobile (any format); someone whose household holds this ID; the same
+    or a similar normalised four-part name (each word the same or one typo away, «ال» or not) born the
+    same year — or, failing that, the same first, father's and family names born the same year.
+
+    `names`: (first, father, grandfather, family). Returns `[(beneficiary, [reason, ...]), ...]`, at most
+    DUPLICATES_SHOWN, read through indexes only (the name index of `index_names`). Used by the
+    registration form and by the benchmark; the caller decides what the reader may see of them.
+    """
+    from .models import Beneficiary, HouseholdMember
+
+    reasons = defaultdict(list)
+    national_id = arabic.to_ascii_digits(str(national_id or "")).strip()
+    if national_id:
+        for pk in Beneficiary.objects.filter(national_id=national_id).values_list("pk", flat=True):
+            reasons[pk].append(SAME_ID)
+        for pk in (HouseholdMember.objects.filter(national_id=national_id)
+                   .values_list("beneficiary_id", flat=True)[:DUPLICATES_SHOWN]):
+            if HOUSEHOLD_ID not in reasons[pk]:
+                reasons[pk].append(HOUSEHOLD_ID)
+    phone = _clean_mobile(mobile)
+    if phone:
+        for pk in Beneficiary.objects.filter(mobile=phone).order_by("-pk").values_list("pk", flat=True)[:DUPLICATES_SHOWN]:
+            reasons[pk].append(SAME_MOBILE)
+    parts = (list(names) + ["", "", "", ""])[:4]
+    if birth_date is not None and any(parts):
+        typed = name_words(*parts)
+        for pk in _same_name(typed, birth_date.year, exclude_pk):
+            reasons[pk].append(SAME_NAME)
+        if not any(SAME_NAME in found for found in reasons.values()):
+            for pk, same in _similar_names(typed, parts, birth_date.year, exclude_pk):
+                reasons[pk].append(SAME_NAME if same else SIMILAR_NAME)
+    reasons.pop(exclude_pk, None)
+    weight = {SAME_ID: 0, HOUSEHOLD_ID: 1, SAME_MOBILE: 2, SAME_NAME: 3, SIMILAR_NAME: 4}
+    order = sorted(reasons, key=lambda pk: (min(weight[r] for r in reasons[pk]), -len(reasons[pk]), -pk))
+    order = order[:DUPLICATES_SHOWN]
+    found = Beneficiary.objects.in_bulk(order)
+    return [(found[pk], reasons[pk]) for pk in order if pk in found]
+
+
+def _clean_mobile(mobile):
+    from mustafid.lib import saudi
+
+    if not mobile:
+        return ""
+    try:
+        return saudi.clean_mobile(arabic.to_ascii_digits(str(mobile)))
+    except Exception:  # not a Saudi mobile: no match by mobile
+        return ""
+
+
+def _born(year):
+    return Q(beneficiary__birth_date__gte=datetime.date(year, 1, 1),
+             beneficiary__birth_date__lte=datetime.date(year, 12, 31))
+
+
+def _exact_groups(words):
+    from .models import NameToken
+
+    groups = []
+    for word in words:
+        rows = dict(NameToken.objects.filter(token__in=_article_forms(word)).values_list("pk", "frequency"))
+        groups.append((rows, sum(rows.values())))
+    return groups
+
+
+def _same_name(typed, year, exclude_pk):
+    """People whose name holds exactly these words (normalised), born in `year`."""
+    from .models import BeneficiaryNameToken
+
+    if not typed:
+        return []
+    found = people_holding(_exact_groups(typed), limit=DUPLICATES_SHOWN + 1, extra=_born(year))
+    # Exactly: no word more or fewer than typed (the «ال» aside).
+    words = defaultdict(set)
+    for pk, token in BeneficiaryNameToken.objects.filter(beneficiary_id__in=found).values_list(
+            "beneficiary_id", "token__token"):
+        words[pk].add(_bare(token))
+    wanted = {_bare(word) for word in typed}
+    return [pk for pk in found if pk != exclude_pk and words[pk] == wanted]
+
+
+def _bare(word):
+    return word[len(ARTICLE):] if word.startswith(ARTICLE) and len(word) > len(ARTICLE) + 1 else word
+
+
+def _similar_names(typed, parts, year, exclude_pk):
+    """(pk, same) for people born in `year` whose name holds every typed word or a word one typo away;
+    failing that, every word of the first, father's and family names."""
+    expansions = []
+    for word in typed:
+        expansions.append(add_typos(expand(word, prefixes=False)))
+    groups = [({pk: e.frequency[pk] for pk in e.kind}, sum(e.frequency[pk] for pk in e.kind)) for e in expansions]
+    found = people_holding(groups, limit=DUPLICATES_SHOWN, extra=_born(year))
+    if not found:
+        three = name_words(parts[0], parts[1], "", parts[3])
+        if len(three) >= 2:
+            found = people_holding(_exact_groups(three), limit=DUPLICATES_SHOWN, extra=_born(year))
+    return [(pk, False) for pk in found if pk != exclude_pk]
