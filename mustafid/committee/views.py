@@ -17,6 +17,9 @@ from . import actions
 from .forms import DecisionForm
 
 
+AGENDA_PAGE = 50
+
+
 @login_required
 @require_GET
 def agenda(request):
@@ -26,7 +29,7 @@ def agenda(request):
         raise PermissionDenied
     cases = Case.objects.visible_to(user).awaiting_committee().select_related("beneficiary", "support_type", "branch")
     # Keyset pages in the order of the partial index `case_pending_decision_idx`; see lib/paging.py.
-    page = keyset_page(cases, ("decision_due_on", "pk"), cursor=request.GET.get("cursor"), size=50)
+    page = keyset_page(cases, ("decision_due_on", "pk"), cursor=request.GET.get("cursor"), size=AGENDA_PAGE)
     record(EventType.AGENDA_VIEWED, actor=user, data={"first_page": page.is_first, "results": len(page)})
     return render(request, "committee/agenda.html", {"cases": page, "page": page, "list_query": ""})
 

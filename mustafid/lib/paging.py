@@ -78,6 +78,8 @@ def decode_cursor(cursor, fields):
         return None
     if any(value is None for value in parsed):
         return None
+    if any(isinstance(value, int) and not -(2**63) <= value < 2**63 for value in parsed):
+        return None  # beyond a bigint: PostgreSQL would refuse the query
     return direction, parsed
 
 
