@@ -34,6 +34,8 @@ from mustafid.lib import arabic
 NAME_PARTS = ("first_name", "father_name", "grandfather_name", "family_name")
 # A typed word expands to at most this many vocabulary words it begins (the most frequent) ...
 PREFIX_EXPANSION = 40
+# (read at most PREFIX_READ of them) ...
+PREFIX_READ = 5000
 # ... and this many words one typo away.
 TYPO_EXPANSION = 20
 # Typos are looked for in words of at least this many letters (shorter ones have too many neighbours).
@@ -229,15 +231,22 @@ def expand(typed, *, prefixes=True, typos=False):
 
     expansion = Expansion(typed)
     forms = _article_forms(typed)
-    for pk, frequency in NameToken.objects.filter(token__in=forms).values_list("pk", "frequency"):
-        expansion.add(pk, EXACT, frequency)
     if prefixes and len(typed) >= 2:
-        found = []
+        # `startswith` is LIKE 'form%': PostgreSQL serves it from the vocabulary's pattern index in any collation.
+        begins = Q()
         for form in forms:
-            # `startswith` is LIKE 'form%': PostgreSQL serves it from the vocabulary's pattern index in any collation.
-            found += NameToken.objects.filter(token__startswith=form).values_list("pk", "frequency", "token")[:5000]
+            begins |= Q(token__startswith=form)
+        found = list(NameToken.objects.filter(begins).values_list("pk", "frequency", "token")[:PREFIX_READ])
+        exact = [(pk, frequency) for pk, frequency, token in found if token in forms]
+        if len(found) == PREFIX_READ:  # a very short prefix: the whole words may be past what was read
+            exact = NameToken.objects.filter(token__in=forms).values_list("pk", "frequency")
+        for pk, frequency in exact:
+            expansion.add(pk, EXACT, frequency)
         for pk, frequency, _token in heapq.nlargest(PREFIX_EXPANSION, found, key=lambda row: (row[1], -row[0])):
             expansion.add(pk, PREFIX, frequency)
+    else:
+        for pk, frequency in NameToken.objects.filter(token__in=forms).values_list("pk", "frequency"):
+            expansion.add(pk, EXACT, frequency)
     if typos:
         add_typos(expansion)
     return expansion

@@ -1,0 +1,156 @@
+"""Registry search as staff type it: the same people, in the same order, on SQLite and PostgreSQL.
+
+CI runs this file on both databases; every expectation below is a fixed list of people, so a
+difference between the two is a failure on one of them.
+"""
+
+import pytest
+from django.core.management import call_command
+
+from mustafid.beneficiaries.actions import update_beneficiary
+from mustafid.beneficiaries.models import Beneficiary, BeneficiaryNameToken, NameToken
+from mustafid.beneficiaries.search import within_one_edit
+from mustafid.conftest import make_beneficiary
+from mustafid.lib.saudi import generate_national_id
+
+# Registered in this order (so the later ones are "newer"): key -> the four parts.
+PEOPLE = {
+    "abdullah": ("عبد الله", "محمد", "علي", "القحطاني"),
+    "fatima": ("فاطمة", "سعد", "ناصر", "الشهري"),
+    "ahmad": ("أحمد", "عبدالرحمن", "إبراهيم", "الزهراني"),
+    "mustafa": ("مصطفى", "خالد", "عيسى", "العتيبي"),
+    "muhammad": ("محمد", "فهد", "سليمان", "القحطاني"),
+    "noura": ("نورة", "محمد", "عبدالله", "الدوسري"),
+    "saadoun": ("سعدون", "بندر", "ماجد", "الحربي"),
+    "saud": ("سعود", "تركي", "حمد", "المطيري"),
+}
+
+
+@pytest.fixture
+def people(officer):
+    return {
+        key: make_beneficiary(by=officer, first_name=first, father_name=father, grandfather_name=grandfather,
+                              family_name=family, national_id=generate_national_id("1", 5_000_000 + i),
+                              mobile=f"+96655{i:07d}")
+        for i, (key, (first, father, grandfather, family)) in enumerate(PEOPLE.items())
+    }
+
+
+def found(query, user):
+    return list(Beneficiary.objects.search(query, user=user))
+
+
+def keys(query, user, people):
+    by_pk = {person.pk: key for key, person in people.items()}
+    return [by_pk[b.pk] for b in found(query, user)]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    # Spelling variants: ه/ة, ى/ي, أ/إ/آ/ا, «عبد الله»/«عبدالله», tashkeel and tatweel.
+    ("عبدالله القحطاني", ["abdullah"]),
+    ("عبد الله القحطانى", ["abdullah"]),
+    ("عَبْدُ اللهِ القحطـــاني", ["abdullah"]),
+    ("فاطمه الشهري", ["fatima"]),
+    ("احمد الزهراني", ["ahmad"]),
+    # «احمد» is also one letter from «محمد» and «حمد»: those come after, as typos.
+    ("إحمد", ["ahmad", "saud", "noura", "muhammad", "abdullah"]),
+    ("آحمد الزهراني", ["ahmad"]),
+    ("مصطفي", ["mustafa"]),
+    ("نوره الدوسرى", ["noura"]),
+    # Name parts in any order.
+    ("القحطاني عبدالله", ["abdullah"]),
+    ("الشهري ناصر فاطمة", ["fatima"]),
+    # Without the article, or with it where the name has none.
+    ("قحطاني", ["muhammad", "abdullah"]),
+    # Prefixes, as typed.
+    ("القحط", ["muhammad", "abdullah"]),
+    ("عبدالر", ["ahmad"]),
+    ("فاط الشه", ["fatima"]),
+    ("نو", ["noura"]),
+    # One typo: a letter dropped, replaced, doubled, two swapped.
+    ("القحطنى", ["muhammad", "abdullah"]),
+    ("مصتفى", ["mustafa"]),
+    ("فاطممة", ["fatima"]),
+    ("الزهارني احمد", ["ahmad"]),
+    # Whole words first, then beginnings of words, then one typo — whatever the registration order.
+    ("سعد", ["fatima", "saadoun", "saud"]),
+    ("محمد", ["noura", "muhammad", "abdullah", "saud", "ahmad"]),
+    # Nobody.
+    ("خديجة", []),
+    ("زززز", []),
+])
+def test_the_same_people_are_found_however_the_name_is_typed(officer, people, query, expected):
+    assert keys(query, officer, people) == expected
+
+
+def test_an_exact_national_id_finds_that_person_only_and_a_prefix_finds_all_it_begins(officer, people):
+    wanted = people["mustafa"]
+    assert found(wanted.national_id, officer) == [wanted]
+    prefix = wanted.national_id[:4]
+    beginning = [p for p in people.values() if p.national_id.startswith(prefix)]
+    assert set(found(prefix, officer)) == set(beginning)
+
+
+@pytest.mark.parametrize("typed", ["0550000003", "٠٥٥٠٠٠٠٠٠٣", "+966550000003", "966550000003", "055 000 0003",
+                                   "550000003"])
+def test_a_mobile_in_any_format_finds_its_owner(officer, people, typed):
+    assert found(typed, officer) == [people["mustafa"]]
+
+
+def test_a_request_reference_finds_the_requests_beneficiary(officer, make_case):
+    case = make_case("received")
+    make_case("received", first_name="سلمان")
+    assert found(case.reference, officer)[0] == case.beneficiary
+    assert case.beneficiary in found(case.reference.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")), officer)
+    year, serial = case.reference.split("-")
+    assert case.beneficiary in found(f"{year}-{int(serial)}", officer)
+    assert found(f"{int(year) - 1}-{serial}", officer) == []
+
+
+def test_a_registration_number_finds_the_registered_beneficiary(officer, make_case):
+    case = make_case("registered")
+    beneficiary = Beneficiary.objects.get(pk=case.beneficiary_id)
+    assert beneficiary.registration_number
+    assert beneficiary in found(beneficiary.registration_number, officer)
+
+
+def test_a_volunteer_cannot_search_by_reference_or_registration_number(officer, staff, make_case):
+    case = make_case("registered")
+    assert found(case.reference, staff["volunteer"]) == []
+
+
+def test_a_branch_representative_finds_only_their_branch(officer, staff, people):
+    rep = staff["branch_rep"]
+    theirs = make_beneficiary(by=officer, branch=rep.branch, first_name="عبد الله", family_name="القحطاني")
+    assert list(Beneficiary.objects.visible_to(rep).search("عبدالله القحطاني", user=rep)) == [theirs]
+    assert found("عبدالله القحطاني", officer) == [theirs, people["abdullah"]]
+
+
+def test_a_search_returns_no_more_than_it_is_asked_for(officer, people):
+    assert len(list(Beneficiary.objects.search("محمد", user=officer, limit=2))) == 2
+
+
+def test_a_changed_name_is_found_by_its_new_spelling_only(officer, people):
+    update_beneficiary(people["mustafa"], by=officer, first_name="مرتضى")
+    assert keys("مرتضى", officer, people) == ["mustafa"]
+    assert keys("مصطفى", officer, people) == []
+    assert NameToken.objects.get(token="مصطفي").frequency == 0
+    assert NameToken.objects.get(token="العتيبي").frequency == 1
+
+
+def test_rebuild_name_index_restores_the_index_of_data_restored_without_it(officer, people):
+    BeneficiaryNameToken.objects.all().delete()
+    NameToken.objects.all().delete()
+    assert found("القحطاني", officer) == []
+    call_command("rebuild_name_index", verbosity=0)
+    assert keys("القحطاني", officer, people) == ["muhammad", "abdullah"]
+    assert NameToken.objects.get(token="القحطاني").frequency == 2
+    assert NameToken.objects.get(token="محمد").frequency == 3
+
+
+@pytest.mark.parametrize(("a", "b", "near"), [
+    ("مصطفي", "مصتفي", True), ("فاطمه", "فاطممه", True), ("الزهراني", "الزهارني", True), ("سعد", "سعود", True),
+    ("سعد", "سعد", True), ("سعد", "سعيدي", False), ("الزهراني", "الزاهرني", False), ("abc", "bca", False),
+])
+def test_one_edit_means_one_letter_added_dropped_replaced_or_two_neighbours_swapped(a, b, near):
+    assert within_one_edit(a, b) is near and within_one_edit(b, a) is near
