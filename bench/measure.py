@@ -234,6 +234,9 @@ def call_duplicate_check(fn, fields, user):
     for name, param in params.items():
         if name in fields:
             value = fields[name]
+        elif name == "names":
+            value = tuple(fields.get(part, "") for part in ("first_name", "father_name", "grandfather_name",
+                                                            "family_name"))
         elif name in ("user", "by", "for_user", "reader"):
             value = user
         elif name in ("data", "fields", "cleaned_data", "values"):
@@ -279,7 +282,11 @@ def measure_duplicates(people, user, id_baseline):
         return None, f"not measured: {error}"
 
     def pks(result):
-        return {getattr(getattr(item, "beneficiary", item), "pk", getattr(item, "pk", item)) for item in result}
+        found = set()
+        for item in result:  # a record, (record, reasons), or an object with .beneficiary
+            item = item[0] if isinstance(item, (tuple, list)) else getattr(item, "beneficiary", item)
+            found.add(getattr(item, "pk", item))
+        return found
     hits = sum(1 for c in candidates if c["_pk"] in pks(check(c)))
     return Row("duplicate check (variant name, other mobile format)", samples, baseline=id_baseline,
                target="≤300 ms", note=f"registered person found: {hits / len(candidates):.0%}"), None

@@ -31,8 +31,6 @@ def configure():
     if url and not url.startswith(("postgres://", "postgresql://")):
         sys.exit("BENCH_DB must be a PostgreSQL URL (postgres://...) of an empty database")
     os.environ["DATABASE_URL"] = url or f"sqlite:///{tempfile.mkdtemp(prefix='mustafid-bench-')}/bench.sqlite3"
-    # Persistent connections as production would run them, unless told otherwise.
-    os.environ.setdefault("CONN_MAX_AGE", "60")
 
 
 def env_int(name, default):
@@ -77,19 +75,14 @@ def generate(n, *, workers, log=print):
 
 
 def rebuild_derived(log=print):
-    """Summaries the actions keep (if the project has any) are rebuilt after the bulk-written rows."""
-    import importlib
+    """What the actions keep beside their rows (the staff home's per-state counts) is recomputed after the
+    bulk-written requests, as after a restore (`manage.py rebuild_case_counts`)."""
+    from mustafid.cases import models as case_models
 
-    for module_name, function in [("mustafid.reports.summary", "rebuild"), ("mustafid.cases.summary", "rebuild"),
-                                  ("mustafid.reports.counts", "rebuild")]:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        fn = getattr(module, function, None)
-        if callable(fn):
-            fn()
-            log(f"  rebuilt {module_name}.{function}()")
+    counts = getattr(case_models, "CaseStatusCount", None)
+    if counts is not None and callable(getattr(counts, "rebuild", None)):
+        counts.rebuild()
+        log("  rebuilt CaseStatusCount (the staff home's counts) after the bulk-written requests")
 
 
 def measure(staff, *, n, samples, log=print):
@@ -129,6 +122,7 @@ def main(argv=None):
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
@@ -151,7 +145,7 @@ def main(argv=None):
         print(f"Reusing the bench database ({n:,} beneficiaries) on {connection.vendor}")
     else:
         print(f"Generating {n:,} beneficiaries on {connection.vendor} "
-              f"({os.cpu_count()} CPUs, CONN_MAX_AGE={os.environ['CONN_MAX_AGE']})")
+              f"({os.cpu_count()} CPUs, CONN_MAX_AGE={settings.DATABASES['default']['CONN_MAX_AGE']})")
         staff, _activity = generate(n, workers=workers)
         rebuild_derived()
         print(f"  generated in {time.perf_counter() - started:.0f}s")

@@ -21,4 +21,4 @@ ROOT_URLCONF = "bench.urls"
 # No collectstatic for a bench: static files from the source folders (the bench never requests them).
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
+warnings.filterwarnings("ignore", message="No directory at")
