@@ -9,13 +9,14 @@ PRESET ?= aoun
 # `make run` keeps one SQLite file per preset under var/, so trying all five never mixes them.
 RUN_DATABASE_URL := $(if $(DATABASE_URL),$(DATABASE_URL),sqlite:///$(CURDIR)/var/demo-$(PRESET).sqlite3)
 
-.PHONY: help install run migrate demo test test-fast messages bench check clean
+.PHONY: help install run migrate demo test test-fast messages bench bench-load check clean
 
 help:
 	@echo "make run     install, migrate, load the demo association (PRESET=$(PRESET)) and serve on 127.0.0.1:$(PORT)"
 	@echo "make test    the whole test suite (browser tests run when Chromium is installed, always in CI)"
 	@echo "make messages  refresh and compile the English translation catalogue"
-	@echo "make bench   run the benchmarks in bench/"
+	@echo "make bench   generate BENCH_N (20000) beneficiaries through the import and measure (BENCH_DB: an empty PostgreSQL)"
+	@echo "make bench-load  the same, then gunicorn (2 workers) under 20 concurrent users (reuses a filled BENCH_DB)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,8 +52,12 @@ test-fast: install
 messages: install
 	bash scripts/translations.sh
 
+# Not part of `make test`: minutes of generation. See README «Benchmarks» (BENCH_N, BENCH_DB, BENCH_SAMPLES).
 bench: install
 	$(PY) bench/run.py
+
+bench-load: install
+	$(PY) bench/run.py --load
 
 clean:
 	rm -rf var/demo-*.sqlite3 var/media var/static var/test
