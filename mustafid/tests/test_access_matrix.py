@@ -277,18 +277,19 @@ def build_world():
     return w
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    # The personas' sessions are made once, and every test's writes to them are rolled back: keep them from
-    # reaching the idle timeout however long the module runs.
-    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("access-matrix-media"),
-                              SESSION_IDLE_MINUTES=24 * 60, SESSION_COOKIE_AGE=24 * 60 * 60)
+def rolled_back_world(build, django_db_blocker, media_root):
+    """Build a world once for a module, inside a transaction rolled back when the module is done.
+
+    Its files go to `media_root`, and the personas' sessions outlive the idle timeout however long the
+    module runs (every test's writes to them are rolled back). Shared with test_no_server_errors.py.
+    """
+    media = override_settings(MEDIA_ROOT=media_root, SESSION_IDLE_MINUTES=24 * 60, SESSION_COOKIE_AGE=24 * 60 * 60)
     media.enable()
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            built = build_world()
+            built = build()
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -299,6 +300,13 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
     media.disable()
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    # The personas' sessions are made once, and every test's writes to them are rolled back: keep them from
+    # reaching the idle timeout however long the module runs.
+    yield from rolled_back_world(build_world, django_db_blocker, tmp_path_factory.mktemp("access-matrix-media"))
 
 
 @pytest.fixture(autouse=True)

@@ -18,12 +18,14 @@ from html.parser import HTMLParser
 import pytest
 from django.conf import settings as django_settings
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import get_resolver, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mustafid.tests.test_access_matrix import PAYLOADS, ROWS, TARGETS, _project_url_names, build_world
+from mustafid.tests.test_access_matrix import (
+    PAYLOADS, ROWS, TARGETS, _project_url_names, build_world, rolled_back_world,
+)
 
 
 def _png_claiming(width, height):
@@ -101,24 +103,7 @@ def _list_lines():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("no-server-errors-media"),
-                              SESSION_IDLE_MINUTES=24 * 60, SESSION_COOKIE_AGE=24 * 60 * 60)
-    media.enable()
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            built = build_world()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            media.disable()
-            raise
-    yield built
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
-    media.disable()
+    yield from rolled_back_world(build_world, django_db_blocker, tmp_path_factory.mktemp("no-server-errors-media"))
 
 
 @pytest.fixture(autouse=True)
