@@ -297,7 +297,7 @@ def measure_duplicates(people, user, id_baseline):
 # ---------------------------------------------------------------------------------------------------------
 
 def signed_in(user):
-    client = Client(HTTP_HOST="127.0.0.1")
+    client = Client()
     client.force_login(user)
     return client
 
