@@ -274,31 +274,34 @@ def add_typos(expansion):
     return expansion
 
 
-def people_holding(groups, *, limit, scope=None, extra=None):
+def people_holding(groups, *, limit, scope=None, extra=None, first_at=None):
     """The ids of up to `limit` beneficiaries, newest first, who hold a word of every group of token ids.
 
-    Reading starts from the group held by the fewest people; each other group is a probe on the
-    (beneficiary, token) index. `scope`: a Beneficiary queryset the people must be in (what the
-    reader may see); `extra`: a Q on the link's `beneficiary__…` fields (the duplicate check's birth year).
+    `groups`: `[({token id: frequency}, weight), ...]`. Reading starts from the group held by the fewest
+    people; each other group is a probe on the (beneficiary, token) index. `scope`: a Beneficiary queryset
+    the people must be in (what the reader may see); `extra`: a Q on the link's `beneficiary__…` fields
+    (the duplicate check's birth year); `first_at`: the name part (0 = first name) the first group's word
+    must be in.
     """
     from .models import BeneficiaryNameToken as Link
 
-    groups = [(ids, weight) for ids, weight in groups]
-    if limit <= 0 or not groups or any(not ids for ids, _weight in groups):
+    groups = [(ids, weight, first_at if i == 0 else None) for i, (ids, weight) in enumerate(groups)]
+    if limit <= 0 or not groups or any(not ids for ids, _weight, _at in groups):
         return []
     groups.sort(key=lambda group: group[1])
-    (driver, _weight), others = groups[0], [ids for ids, _weight in groups[1:]]
+    (driver, _weight, driver_at), others = groups[0], groups[1:]
     links = Link.objects.all()
-    for ids in others:
-        links = links.filter(Exists(Link.objects.filter(beneficiary_id=OuterRef("beneficiary_id"),
-                                                        token_id__in=sorted(ids))))
+    if driver_at is not None:
+        links = links.filter(position=driver_at)
+    for ids, _weight, at in others:
+        probe = Link.objects.filter(beneficiary_id=OuterRef("beneficiary_id"), token_id__in=sorted(ids))
+        links = links.filter(Exists(probe if at is None else probe.filter(position=at)))
     if scope is not None and scope.query.where:
         links = links.filter(beneficiary__in=scope.values("pk"))
     if extra is not None:
         links = links.filter(extra)
-    frequency = dict(driver) if isinstance(driver, dict) else None
-    common = [pk for pk in driver if frequency and frequency[pk] > COMMON_WORD]
-    rare = [pk for pk in driver if pk not in common]
+    common = [pk for pk in driver if driver[pk] > COMMON_WORD]
+    rare = [pk for pk in driver if driver[pk] <= COMMON_WORD]
     found = set()
     # A common word is read on its own, newest first along its index, stopping at `limit`.
     for pk in sorted(common):
@@ -312,7 +315,8 @@ def people_holding(groups, *, limit, scope=None, extra=None):
 
 def find_by_name(query_words, *, limit, scope=None):
     """Ranked ids of the people whose name holds every typed word: first where every word is a whole
-    name word, then where some word is the beginning of one, then where some word has one typo."""
+    name word, then where some word is the beginning of one, then where some word has one typo; at each
+    step, first those whose first name is the first word typed (people type names in their order)."""
     if not query_words or limit <= 0:
         return []
     expansions = [expand(word) for word in query_words[: arabic.QUERY_MAX_TOKENS]]
@@ -325,12 +329,13 @@ def find_by_name(query_words, *, limit, scope=None):
         if any(not ids for ids, _weight in groups) or groups == previous:
             continue
         previous = groups
-        for pk in people_holding(groups, limit=limit + len(seen), scope=scope):
-            if pk not in seen:
-                seen.add(pk)
-                ranked.append(pk)
-        if len(ranked) >= limit:
-            break
+        for first_at in (0, None):
+            for pk in people_holding(groups, limit=limit + len(seen), scope=scope, first_at=first_at):
+                if pk not in seen:
+                    seen.add(pk)
+                    ranked.append(pk)
+            if len(ranked) >= limit:
+                return ranked[:limit]
     return ranked[:limit]
 
 

@@ -53,7 +53,7 @@ def keys(query, user, people):
     ("فاطمه الشهري", ["fatima"]),
     ("احمد الزهراني", ["ahmad"]),
     # «احمد» is also one letter from «محمد» and «حمد»: those come after, as typos.
-    ("إحمد", ["ahmad", "saud", "noura", "muhammad", "abdullah"]),
+    ("إحمد", ["ahmad", "muhammad", "saud", "noura", "abdullah"]),
     ("آحمد الزهراني", ["ahmad"]),
     ("مصطفي", ["mustafa"]),
     ("نوره الدوسرى", ["noura"]),
@@ -74,7 +74,8 @@ def keys(query, user, people):
     ("الزهارني احمد", ["ahmad"]),
     # Whole words first, then beginnings of words, then one typo — whatever the registration order.
     ("سعد", ["fatima", "saadoun", "saud"]),
-    ("محمد", ["noura", "muhammad", "abdullah", "saud", "ahmad"]),
+    # ... and, at each step, first name first: «محمد» the first name, then the father's.
+    ("محمد", ["muhammad", "noura", "abdullah", "ahmad", "saud"]),
     # Nobody.
     ("خديجة", []),
     ("زززز", []),
