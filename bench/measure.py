@@ -98,9 +98,11 @@ def queries_for(people, seed=11):
         cut = family.replace(" ", "")[: max(4, len(family) - 3)]
         kinds["prefix"].append((f"{first} {father} {cut}", p["pk"]))
         kinds["variant"].append((" ".join(N.variant(part, rng) for part in (first, father, family)), p["pk"]))
+        # The whole four-part name (a first and family name alone is shared by hundreds at a million),
+        # spelt differently, with one slip of the keyboard in one of its words.
         parts = [N.variant(part, rng) for part in (first, father, grand, family)]
-        longest = max(range(4), key=lambda i: (len(parts[i].replace(" ", "")), i == 3))
-        parts[longest] = N.typo(parts[longest], rng)
+        which = rng.choice([i for i in range(4) if any(len(w) >= 4 for w in parts[i].split())] or [3])
+        parts[which] = N.typo(parts[which], rng)
         kinds["typo"].append((" ".join(parts), p["pk"]))
     return kinds
 

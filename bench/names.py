@@ -112,32 +112,53 @@ def as_typed(name, rng, rate=0.25):
 
 
 def variant(name, rng):
-    """A different spelling of the same name (at least one swap where the name allows one)."""
-    options = [(a, b) for a, b in _SWAPS if a in name] + [(b, a) for a, b in _SWAPS if b in name and b != "ا"]
+    """A different spelling of the same name, as people really write it: a hamza dropped or added on an
+    initial alef, a final ة as ه (or back), a final ى as ي (or back), «عبد الله» joined or split."""
+    words = name.split(" ")
+    options = []
+    for i, word in enumerate(words):
+        for a in "أإآ":
+            if a in word:
+                options.append((i, word.replace(a, "ا", 1)))
+        if word.startswith("ا") and not word.startswith("ال") and len(word) > 2:
+            options.append((i, "أ" + word[1:]))
+        for a, b in (("ة", "ه"), ("ه", "ة"), ("ى", "ي"), ("ي", "ى")):
+            if word.endswith(a) and len(word) > 2:
+                options.append((i, word[:-1] + b))
     if name.startswith("عبد "):
-        options.append(("عبد ", "عبد"))
-    elif name.startswith("عبد") and len(name) > 4:
-        options.append(("عبد", "عبد "))
+        options.append((None, name.replace("عبد ", "عبد", 1)))
+    elif name.startswith("عبد") and len(name) > 4 and " " not in name:
+        options.append((None, "عبد " + name[3:]))
     if not options:
         return name
-    a, b = rng.choice(options)
-    return name.replace(a, b, 1)
+    i, changed = rng.choice(options)
+    if i is None:
+        return changed
+    words[i] = changed
+    return " ".join(words)
 
 
-def typo(word, rng):
-    """One slip of the keyboard in `word`: a letter replaced, dropped, doubled or two swapped (not the first)."""
-    if len(word) < 4:
-        return word
+def typo(name, rng):
+    """One slip of the keyboard inside one word of `name` (of 4 letters or more, never its first letter,
+    never across a space): a letter replaced, dropped, doubled, or two neighbours swapped."""
+    words = name.split(" ")
+    long_words = [i for i, word in enumerate(words) if len(word) >= 4]
+    if not long_words:
+        return name
+    w = rng.choice(long_words)
+    word = words[w]
     i = rng.randrange(1, len(word) - 1)
     kind = rng.choice(["replace", "drop", "double", "swap"])
     if kind == "replace":
-        letter = rng.choice([c for c in _LETTERS if c != word[i]])
-        return word[:i] + letter + word[i + 1:]
-    if kind == "drop":
-        return word[:i] + word[i + 1:]
-    if kind == "double":
-        return word[:i] + word[i] + word[i:]
-    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        word = word[:i] + rng.choice([c for c in _LETTERS if c != word[i]]) + word[i + 1:]
+    elif kind == "drop":
+        word = word[:i] + word[i + 1:]
+    elif kind == "double":
+        word = word[:i] + word[i] + word[i:]
+    else:
+        word = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    words[w] = word
+    return " ".join(words)
 
 
 def mobile_digits(rng):
