@@ -40,8 +40,8 @@ PREFIX_READ = 5000
 TYPO_EXPANSION = 20
 # Typos are looked for in words of at least this many letters (shorter ones have too many neighbours).
 TYPO_MIN_LENGTH = 3
-# A vocabulary word linked to more people than this is read on its own (an index range, newest first),
-# not merged with the others in one sorted query.
+# The words a typed word stands for are read together in one sorted query when they are held by this many
+# people at most; the most frequent are read each on its own (an index range, newest first, stopping early).
 COMMON_WORD = 2000
 # SQLite's limit on variables per statement is far above this; it keeps IN lists short on both.
 CHUNK = 500
@@ -300,8 +300,11 @@ def people_holding(groups, *, limit, scope=None, extra=None, first_at=None):
         links = links.filter(beneficiary__in=scope.values("pk"))
     if extra is not None:
         links = links.filter(extra)
-    common = [pk for pk in driver if driver[pk] > COMMON_WORD]
-    rare = [pk for pk in driver if driver[pk] <= COMMON_WORD]
+    # The most frequent words are read one by one until the rest together are few enough to sort.
+    rare = sorted(driver, key=lambda pk: (-driver[pk], pk))
+    common = []
+    while rare and sum(driver[pk] for pk in rare) > COMMON_WORD:
+        common.append(rare.pop(0))
     found = set()
     # A common word is read on its own, newest first along its index, stopping at `limit`.
     for pk in sorted(common):
