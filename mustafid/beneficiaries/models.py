@@ -77,7 +77,7 @@ class BeneficiaryQuerySet(models.QuerySet):
             return self.none()
         limit = SEARCH_LIMIT if limit is None else max(0, min(int(limit), SEARCH_LIMIT_MAX))
         number = _number_part(query)
-        if REFERENCE.fullmatch(number) or number.lstrip("+").isdigit():
+        if REFERENCE.fullmatch(number) or re.fullmatch(r"\+?[0-9]+", number):
             ids = self._find_by_number(number, limit=limit)
         else:
             ids = find_by_name(arabic.name_tokens(query), limit=limit, scope=self)
@@ -121,7 +121,7 @@ SEARCH_LIMIT_MAX = 1000
 # An ID search by its first digits needs this many (fewer would read a large part of the registry).
 ID_PREFIX_MIN = 4
 # A request reference or a registration number: year, dash, number («2026-00042», «2026-42»).
-REFERENCE = re.compile(r"(\d{4})[-/](\d{1,9})")
+REFERENCE = re.compile(r"([0-9]{4})[-/]([0-9]{1,9})")
 
 
 NUMBER_SEARCH_REFUSED = _("البحث برقم الهوية أو الجوال غير متاح لدورك؛ ابحث بالاسم")

@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -104,12 +106,14 @@ SEARCH_MIN_CHARS = 2
 
 
 def _page_number(text):
-    return min(int(text), MAX_SEARCH_PAGES) if str(text or "").isdigit() and 0 < int(text) < 10**6 else 1
+    if not re.fullmatch(r"[0-9]{1,6}", str(text or "")):
+        return 1
+    return max(1, min(int(text), MAX_SEARCH_PAGES))
 
 
 def _cursor(text):
     """The row the previous page of the plain list ended on (`?after=<id>`), or None."""
-    if not str(text or "").isdigit() or len(str(text)) > 18:
+    if not re.fullmatch(r"[0-9]{1,18}", str(text or "")):
         return None
     return Beneficiary.objects.filter(pk=int(text)).only("pk", "created_at").first()
 
