@@ -5,7 +5,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from mustafid.lib.arabic import clean_query
-from mustafid.lib.paging import keyset_page
+from mustafid.lib.paging import page_of
 
 from .models import AuditEvent, EventType
 
@@ -34,7 +34,7 @@ def audit_list(request):
     # Keyset pages in the order (-at, -id), served by `audit_at_idx` or, filtered, by the index that leads
     # with the filter (`audit_type_at_idx`, `audit_actor_at_idx`, `audit_target_at_idx`): no count of the
     # whole trail, no OFFSET. See lib/paging.py.
-    page = keyset_page(events, ("-at", "-id"), cursor=request.GET.get("cursor"), size=50)
+    page = page_of(request, events, ("-at", "-id"), size=50)
     filters = {"type": event_type, "actor": actor, "target": target}
     return render(request, "audit/list.html", {
         "page": page, "types": EventType.choices, **filters,

@@ -9,6 +9,11 @@ from mustafid.lib.errors import ActionRefused
 
 from .models import Beneficiary, HouseholdMember
 
+# Called as `listener(beneficiary, old_branch_id)` inside `update_beneficiary`'s transaction when a
+# beneficiary moves to another branch. `cases` registers here (its `AppConfig.ready()`) to move the staff
+# home's per-branch request counts with them: imports point down, so the registry lives here.
+branch_change_listeners = []
+
 TRACKED_FIELDS = [
     "first_name", "father_name", "grandfather_name", "family_name", "national_id", "mobile", "birth_date",
     "gender", "nationality", "region", "city", "branch", "category",
@@ -66,6 +71,7 @@ def update_beneficiary(beneficiary, *, by, **changes):
     with transaction.atomic():
         beneficiary = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
         old = {f: _value(beneficiary, f) for f in TRACKED_FIELDS}
+        old_branch_id = beneficiary.branch_id
         for field, value in changes.items():
             setattr(beneficiary, field, value)
         new = {f: _value(beneficiary, f) for f in TRACKED_FIELDS}
@@ -76,6 +82,9 @@ def update_beneficiary(beneficiary, *, by, **changes):
             _refuse_a_taken_national_id(beneficiary.national_id, other_than=beneficiary)
         beneficiary.full_clean(exclude=["created_by"])
         _save_unique(beneficiary)
+        if beneficiary.branch_id != old_branch_id:
+            for listener in branch_change_listeners:
+                listener(beneficiary, old_branch_id)
         record(EventType.BENEFICIARY_UPDATED, actor=by, target=beneficiary, data={"changed": changed})
     return beneficiary
 

@@ -11,3 +11,9 @@ class CasesConfig(AppConfig):
         from . import panels
 
         panels.register()
+        # The staff home's per-branch counts follow a beneficiary who moves to another branch.
+        from mustafid.beneficiaries.actions import branch_change_listeners
+
+        from .models import CaseStatusCount
+
+        branch_change_listeners.append(CaseStatusCount.move_branch_counts)

@@ -447,14 +447,15 @@ class CaseEvent(models.Model):
 
 
 class CaseStatusCount(models.Model):
-    """How many requests stand in each state, per branch that received them: the staff home's counts.
+    """How many requests stand in each state, per branch serving their beneficiary: the staff home's counts.
 
     Kept by the workflow kernel (`workflow.record_event`) in the same transaction as the step that
-    opens or moves a request, with `F()` increments, so the home never counts every request on every
-    load. `manage.py rebuild_case_counts` recomputes it from the requests (after a restore, or to check).
-    It serves the readers who see every request (officers, managers, auditors) and the committee (the
-    submitted states); who sees "their branch's" requests follows the beneficiary's branch, which can
-    change outside the workflow, so branch representatives and researchers get an indexed count instead.
+    opens or moves a request, with `F()` increments, and moved with a beneficiary who changes branch
+    (`move_branch_counts`, called by `update_beneficiary`), so the home never counts every request on
+    every load. `manage.py rebuild_case_counts` recomputes it from the requests (after a restore, a bulk
+    load, or to check). The branch is the beneficiary's, as in `visible_to`: summed over branches it
+    serves those who see every request; one branch's rows serve its branch representative; the submitted
+    states serve the committee. A researcher's requests (those referred to them) are counted instead.
     """
 
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
@@ -482,18 +483,34 @@ class CaseStatusCount(models.Model):
                 cls.objects.filter(branch_id=branch_id, status=status).update(n=models.F("n") + delta)
 
     @classmethod
-    def totals(cls, statuses=None):
-        """status -> number of requests, over every branch (a few dozen rows, whatever the registry's size)."""
+    def totals(cls, statuses=None, branch_id=None):
+        """status -> number of requests, over every branch or one (a few dozen rows, whatever the registry's size)."""
         rows = cls.objects.order_by()
         if statuses is not None:
             rows = rows.filter(status__in=statuses)
+        if branch_id is not None:
+            rows = rows.filter(branch_id=branch_id)
         return dict(rows.values_list("status").annotate(total=models.Sum("n")).values_list("status", "total"))
 
     @classmethod
     def rebuild(cls):
         """Recount from the requests (one GROUP BY over every request: for the command, never a page)."""
         rows = (
-            Case.objects.order_by().values("branch_id", "status").annotate(total=models.Count("pk"))
+            Case.objects.order_by().values("beneficiary__branch_id", "status").annotate(total=models.Count("pk"))
         )
         cls.objects.all().delete()
-        cls.objects.bulk_create([cls(branch_id=r["branch_id"], status=r["status"], n=r["total"]) for r in rows])
+        cls.objects.bulk_create(
+            [cls(branch_id=r["beneficiary__branch_id"], status=r["status"], n=r["total"]) for r in rows]
+        )
+
+    @classmethod
+    def move_branch_counts(cls, beneficiary, old_branch_id):
+        """A beneficiary now served by another branch takes their requests' counts with them.
+
+        Their requests are locked first, so a step on one of them waits for the move (and then counts
+        under the new branch) rather than shifting the old branch's counts in between.
+        """
+        cases = Case.objects.select_for_update().filter(beneficiary=beneficiary).order_by("pk")
+        for status in sorted(cases.values_list("status", flat=True)):
+            cls.shift(old_branch_id, from_status=status, to_status="")
+            cls.shift(beneficiary.branch_id, from_status="", to_status=status)

@@ -1,5 +1,3 @@
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,7 +17,7 @@ from mustafid.beneficiaries.disclosure import disclose
 from mustafid.beneficiaries.models import NUMBER_SEARCH_REFUSED, Beneficiary, clean_search, number_search_refused
 from mustafid.lib import searches
 from mustafid.lib.errors import ActionRefused
-from mustafid.lib.paging import keyset_page
+from mustafid.lib.paging import page_of
 from mustafid.lib.pdf import render_pdf
 from mustafid.lib.uploads import serve_file
 
@@ -61,9 +59,9 @@ def case_list(request):
     if query:
         cases = cases.filter(beneficiary__in=Beneficiary.objects.search(query, user=user))
     # Keyset pages in the order of `case_received_idx` (no count of all matches, no OFFSET): see lib/paging.py.
-    page = keyset_page(cases, ("-received_at", "-pk"), cursor=request.GET.get("cursor"), size=25)
+    page = page_of(request, cases, ("-received_at", "-pk"), size=25)
     record(EventType.CASES_LISTED, actor=user, data={
-        "status": status, "query": query, "first_page": page.is_first, "results": len(page),
+        "status": status, "query": query, "page": page.number, "results": len(page),
     })
     return render(request, "cases/list.html", {
         "page": page, "status": status, "query": query, "search_key": key if query else "",

@@ -88,10 +88,11 @@ def record_event(case, *, kind, by, from_status, to_status, note="", data=None):
         **as_actor(by).columns("actor"),
     )
     transaction.on_commit(partial(_after_commit, event))
-    # The staff home's counts by state (`CaseStatusCount`): kept here, in the step's transaction, so the
-    # home never counts every request. An opening has no `from_status`; a note or a document leaves it as is.
+    # The staff home's counts by state (`CaseStatusCount`, per the beneficiary's branch, as `visible_to`):
+    # kept here, in the step's transaction, so the home never counts every request. An opening has no
+    # `from_status`; a note or a document leaves the state as it is. (`lock_case` has the beneficiary.)
     if from_status != to_status:
-        CaseStatusCount.shift(case.branch_id, from_status=from_status, to_status=to_status)
+        CaseStatusCount.shift(case.beneficiary.branch_id, from_status=from_status, to_status=to_status)
     return event
 
 

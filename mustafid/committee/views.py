@@ -11,7 +11,7 @@ from mustafid.cases.access import access_case
 from mustafid.cases.models import Case, Step
 from mustafid.cases.page import render_case, show_refusal
 from mustafid.lib.errors import ActionRefused
-from mustafid.lib.paging import keyset_page
+from mustafid.lib.paging import page_of
 
 from . import actions
 from .forms import DecisionForm
@@ -29,8 +29,8 @@ def agenda(request):
         raise PermissionDenied
     cases = Case.objects.visible_to(user).awaiting_committee().select_related("beneficiary", "support_type", "branch")
     # Keyset pages in the order of the partial index `case_pending_decision_idx`; see lib/paging.py.
-    page = keyset_page(cases, ("decision_due_on", "pk"), cursor=request.GET.get("cursor"), size=AGENDA_PAGE)
-    record(EventType.AGENDA_VIEWED, actor=user, data={"first_page": page.is_first, "results": len(page)})
+    page = page_of(request, cases, ("decision_due_on", "pk"), size=AGENDA_PAGE)
+    record(EventType.AGENDA_VIEWED, actor=user, data={"page": page.number, "results": len(page)})
     return render(request, "committee/agenda.html", {"cases": page, "page": page, "list_query": ""})
 
 

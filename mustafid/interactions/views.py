@@ -12,7 +12,7 @@ from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.beneficiaries.access import access_beneficiary
 from mustafid.lib.errors import ActionRefused
-from mustafid.lib.paging import keyset_page
+from mustafid.lib.paging import page_of
 
 from . import actions
 from .forms import InteractionForm
@@ -32,10 +32,10 @@ def interaction_list(request):
     if kind in Interaction.Kind.values:
         interactions = interactions.filter(kind=kind)
     # Keyset pages in the order of `contact_occurred_idx` (no count, no OFFSET): see lib/paging.py.
-    page = keyset_page(interactions, ("-occurred_at", "-pk"), cursor=request.GET.get("cursor"), size=30)
+    page = page_of(request, interactions, ("-occurred_at", "-pk"), size=30)
     # Names, mobiles and what was said: each page shown is a read of personal data.
     record(EventType.CONTACTS_LISTED, actor=request.user, data={
-        "channel": channel, "kind": kind, "first_page": page.is_first, "results": len(page),
+        "channel": channel, "kind": kind, "page": page.number, "results": len(page),
     })
     return render(request, "interactions/list.html", {
         "page": page, "channel": channel, "kind": kind, "channels": Channel.choices, "kinds": Interaction.Kind.choices,

@@ -35,6 +35,17 @@ class KeysetPage:
     previous_cursor: str | None = None
     # The first page (no cursor given): the list's "first page" link is hidden.
     is_first: bool = True
+    # The page's number, carried in the links beside the cursor (`&page=N`) for the reader and the audit
+    # row; nothing is counted to find it.
+    number: int = 1
+
+    @property
+    def next_number(self):
+        return self.number + 1
+
+    @property
+    def previous_number(self):
+        return max(self.number - 1, 1)
 
     def __iter__(self):
         return iter(self.rows)
@@ -97,12 +108,30 @@ def _beyond(key, pk, values, descending):
     )
 
 
-def keyset_page(queryset, order, *, cursor=None, size=DEFAULT_SIZE):
+def page_number(text):
+    """The `page` the link says (1 to a million), 1 for anything else."""
+    text = str(text or "")
+    return int(text) if text.isascii() and text.isdigit() and 1 <= int(text) <= 1_000_000 else 1
+
+
+def keyset_page(queryset, order, *, cursor=None, size=DEFAULT_SIZE, number=None):
     """One page of `queryset` in `order` (a sort key and the primary key, both the same direction).
 
     `cursor` is a value from a previous page's `next_cursor` or `previous_cursor` (or anything at all
-    typed into the address bar: what is not a cursor shows the first page).
+    typed into the address bar: what is not a cursor shows the first page). `number` is the page
+    number the link carried (`request.GET.get("page")`), shown and audited, never used to query.
     """
+    page = _keyset_page(queryset, order, cursor=cursor, size=size)
+    page.number = 1 if page.is_first else max(page_number(number), 2)
+    return page
+
+
+def page_of(request, queryset, order, *, size=DEFAULT_SIZE):
+    """The page a list's link asks for (`?cursor=…&page=N`), for the list views."""
+    return keyset_page(queryset, order, cursor=request.GET.get("cursor"), number=request.GET.get("page"), size=size)
+
+
+def _keyset_page(queryset, order, *, cursor, size):
     (key, descending), (pk, pk_descending) = (_split(part) for part in order)
     assert descending == pk_descending, "a keyset order runs one way"
     model = queryset.model

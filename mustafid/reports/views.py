@@ -1,7 +1,7 @@
 """The staff home: my open work, requests by state, decisions due soon and overdue.
 
 Nothing here reads every request: the counts by state come from `CaseStatusCount` (kept by the
-workflow kernel) or, for roles whose visibility it cannot express, from an indexed count; each list
+workflow kernel) or, for a researcher, from their referrals; each list
 is the first 20 rows of an index (`case_pending_decision_idx`, `case_waiting_idx`, `referral_open_idx`).
 """
 
@@ -17,15 +17,24 @@ from mustafid.research.models import Referral
 def counts_by_status(user, cases):
     """status -> how many of the requests `user` may see stand in it.
 
-    Readers of every request and committee members read the summary table. A branch representative's
-    requests follow their beneficiaries' branch (which changes outside the workflow) and a researcher's
-    are those referred to them: neither is a sum of summary rows, so theirs are counted — served by
-    the beneficiary and referral indexes, over their own branch's or referrals' requests only.
+    The summary table (`CaseStatusCount`, per the beneficiary's branch) serves each role whose requests
+    are a set of its rows: every request, one branch's, the submitted states. A researcher's (the
+    requests referred to them) are not, and neither is a union of several of these roles (a branch
+    representative who also sits on the committee): those are counted — a researcher's from their
+    referrals (`referral` researcher index), a mixed role's from `visible_to`.
     """
     if user.reads_everything or user.is_officer:
         return CaseStatusCount.totals()
-    if user.is_committee_member and not (user.is_branch_rep or user.is_researcher):
+    roles = {"branch": bool(user.is_branch_rep and user.branch_id), "committee": user.is_committee_member,
+             "researcher": user.is_researcher}
+    if roles == {"branch": True, "committee": False, "researcher": False}:
+        return CaseStatusCount.totals(branch_id=user.branch_id)
+    if roles == {"branch": False, "committee": True, "researcher": False}:
         return CaseStatusCount.totals(SUBMITTED_STATES)
+    if roles == {"branch": False, "committee": False, "researcher": True}:
+        referred = Referral.objects.filter(researcher=user, case__isnull=False).order_by()
+        rows = referred.values_list("case__status").annotate(n=Count("case", distinct=True))
+        return dict(rows.values_list("case__status", "n"))
     return dict(cases.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
 
 

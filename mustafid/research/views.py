@@ -14,7 +14,7 @@ from mustafid.cases.models import Step
 from mustafid.cases.page import render_case, show_refusal
 from mustafid.interactions.access import access_interaction
 from mustafid.lib.errors import ActionRefused
-from mustafid.lib.paging import keyset_page
+from mustafid.lib.paging import page_of
 
 from . import actions
 from .access import access_referral
@@ -70,10 +70,10 @@ def referral_list(request):
     if state != "all":
         referrals = referrals.open()
     # Keyset pages in the order of `referral_referred_idx` (open ones: `referral_open_idx`); see lib/paging.py.
-    page = keyset_page(referrals, ("-referred_at", "-pk"), cursor=request.GET.get("cursor"), size=30)
+    page = page_of(request, referrals, ("-referred_at", "-pk"), size=30)
     # Who was referred and why: each view of the list is a read of personal data.
     record(EventType.REFERRALS_LISTED, actor=user, data={
-        "state": state, "first_page": page.is_first, "results": len(page),
+        "state": state, "page": page.number, "results": len(page),
     })
     return render(request, "research/list.html", {
         "referrals": page, "page": page, "state": state, "list_query": "state=all" if state else "",

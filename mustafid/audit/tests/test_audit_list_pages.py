@@ -48,7 +48,7 @@ def test_pages_keep_the_filters_and_show_only_matching_events(client, staff):
     filters = {"type": str(EventType.CASE_VIEWED.value), "actor": "officer"}
     response = client.get(URL, filters)
     page = response.context["page"]
-    assert f"type={EventType.CASE_VIEWED.value}&amp;actor=officer&amp;cursor={page.next_cursor}" in (
+    assert f"type={EventType.CASE_VIEWED.value}&amp;actor=officer&amp;cursor={page.next_cursor}&amp;page=2" in (
         response.content.decode()
     )
     second = client.get(URL, {**filters, "cursor": page.next_cursor}).context["page"]

@@ -9,9 +9,9 @@ def count_existing_requests(apps, schema_editor):
     """The staff home's counts start from the requests already there (the kernel keeps them from now on)."""
     Case = apps.get_model("cases", "Case")
     CaseStatusCount = apps.get_model("cases", "CaseStatusCount")
-    rows = Case.objects.order_by().values("branch_id", "status").annotate(total=models.Count("pk"))
+    rows = Case.objects.order_by().values("beneficiary__branch_id", "status").annotate(total=models.Count("pk"))
     CaseStatusCount.objects.bulk_create(
-        [CaseStatusCount(branch_id=r["branch_id"], status=r["status"], n=r["total"]) for r in rows]
+        [CaseStatusCount(branch_id=r["beneficiary__branch_id"], status=r["status"], n=r["total"]) for r in rows]
     )
 
 

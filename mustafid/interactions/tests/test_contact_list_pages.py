@@ -51,6 +51,6 @@ def test_the_next_link_keeps_the_filters(client, officer):
     log(2, by=officer)
     response = client.get(URL, {"channel": "letter", "kind": "inquiry"})
     page = response.context["page"]
-    assert f"channel=letter&amp;kind=inquiry&amp;cursor={page.next_cursor}" in response.content.decode()
+    assert f"channel=letter&amp;kind=inquiry&amp;cursor={page.next_cursor}&amp;page=2" in response.content.decode()
     second = client.get(URL, {"channel": "letter", "kind": "inquiry", "cursor": page.next_cursor})
     assert [c.channel for c in second.context["page"].rows] == ["letter"]

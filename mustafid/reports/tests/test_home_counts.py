@@ -94,3 +94,31 @@ def test_the_home_page_makes_as_many_queries_for_30_requests_as_for_3(client, st
     if role in ("officer", "manager", "committee", "chair"):
         # Read from the summary: no count over the requests at all.
         assert_counts_nothing(many)
+
+
+@pytest.mark.django_db
+def test_a_beneficiary_moved_to_another_branch_takes_their_requests_counts_along(client, make_case, staff, officer):
+    from mustafid.beneficiaries.actions import update_beneficiary
+
+    rep = staff["branch_rep"]
+    case = make_case("with_committee")
+    make_case("received", beneficiary=case.beneficiary)
+    assert home_counts(client, rep) == {}
+    update_beneficiary(case.beneficiary, branch=rep.branch, by=officer)
+    assert home_counts(client, rep) == {"with_committee": 1, "received": 1} == true_counts(rep)
+    assert home_counts(client, staff["officer"]) == true_counts(staff["officer"])
+    out = io.StringIO()
+    call_command("rebuild_case_counts", stdout=out)
+    assert "0 counts corrected" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_branch_rep_on_the_committee_counts_both_sets(client, make_case, staff):
+    from mustafid.accounts.models import Role
+
+    rep = staff["branch_rep"]
+    rep.roles.add(Role.COMMITTEE_MEMBER)
+    make_case("with_committee")
+    make_case("received", branch=rep.branch)
+    make_case("received")
+    assert home_counts(client, rep) == {"with_committee": 1, "received": 1} == true_counts(rep)
