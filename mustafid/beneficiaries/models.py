@@ -302,11 +302,11 @@ class BeneficiaryNameToken(models.Model):
     position = models.PositiveSmallIntegerField()
 
     class Meta:
-        constraints = [
-            # Also the index of the search's probes: does this person hold one of these words?
-            models.UniqueConstraint(fields=["beneficiary", "token"], name="beneficiary_token_unique"),
-        ]
+        # One row per (beneficiary, token): `index_names` writes them from a dict, under the beneficiary's lock.
+        # Both indexes end with `position` so the reads and the probes are index-only scans.
         indexes = [
             # The people holding a word, newest first (read backwards, stopping at the page's end).
-            models.Index(fields=["token", "beneficiary"], name="name_token_people_idx"),
+            models.Index(fields=["token", "beneficiary", "position"], name="name_token_people_idx"),
+            # The search's probes (does this person hold one of these words?) and the rewrite of a name.
+            models.Index(fields=["beneficiary", "token", "position"], name="beneficiary_tokens_idx"),
         ]
