@@ -59,7 +59,7 @@ def beneficiary_list(request):
         key = request.GET.get("s", "")
         query = clean_search(searches.recall(request, key).get("q", ""))
         key = key if query else ""
-        page_number = _page_number(request.GET.get("page"))
+        page_number = _page_number(request.GET.get("page"), most=MAX_SEARCH_PAGES if query else 10**6)
     visible = Beneficiary.objects.visible_to(user)
     offset = (page_number - 1) * PER_PAGE
     after = None
@@ -105,10 +105,10 @@ MAX_SEARCH_PAGES = SEARCH_LIMIT_MAX // PER_PAGE
 SEARCH_MIN_CHARS = 2
 
 
-def _page_number(text):
+def _page_number(text, *, most=10**6):
     if not re.fullmatch(r"[0-9]{1,6}", str(text or "")):
         return 1
-    return max(1, min(int(text), MAX_SEARCH_PAGES))
+    return max(1, min(int(text), most))
 
 
 def _cursor(text):
