@@ -49,7 +49,12 @@ def case_list(request):
     status = _known_status(request.GET.get("status", ""))
     key = request.GET.get("s", "")
     query = clean_search(searches.recall(request, key).get("q", ""))
-    cases = Case.objects.visible_to(user).select_related("beneficiary", "support_type", "branch")
+    visible = Case.objects.visible_to(user)
+    if _sees_only_referred(user):
+        # A researcher's requests (those referred to them) are scattered over the whole time index: read
+        # their ids first (the referral index), then sort those few, rather than walking every request.
+        visible = Case.objects.filter(pk__in=list(visible.values_list("pk", flat=True)))
+    cases = visible.select_related("beneficiary", "support_type", "branch")
     if status == "overdue":
         cases = cases.overdue()
     elif status == "due_soon":
@@ -69,6 +74,12 @@ def case_list(request):
         "statuses": Status.choices,
         "number_search_refused": NUMBER_SEARCH_REFUSED if number_search_refused(user, query) else "",
     })
+
+
+def _sees_only_referred(user):
+    return user.is_researcher and not (
+        user.reads_everything or user.is_officer or user.is_branch_rep or user.is_committee_member
+    )
 
 
 def _known_status(value):

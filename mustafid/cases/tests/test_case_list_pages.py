@@ -77,3 +77,19 @@ def test_a_branch_rep_pages_through_their_branchs_requests_only(client, officer,
     first = client.get(URL).context["page"]
     second = client.get(URL, {"cursor": first.next_cursor}).context["page"]
     assert {c.pk for c in first.rows + second.rows} == {c.pk for c in theirs}
+
+
+@pytest.mark.django_db
+def test_a_researcher_pages_through_the_requests_referred_to_them_only(client, officer, researcher):
+    from mustafid.research.actions import refer_to_researcher
+
+    theirs = open_cases(27, by=officer)
+    open_cases(3, by=officer)
+    for case in theirs:
+        refer_to_researcher(case=case, researcher=researcher, question="؟", by=officer)
+    client.force_login(researcher)
+    _response, few = get_with_queries(client, URL)
+    first = client.get(URL).context["page"]
+    second = client.get(URL, {"cursor": first.next_cursor}).context["page"]
+    assert [c.pk for c in first.rows + second.rows] == sorted((c.pk for c in theirs), reverse=True)
+    assert_counts_nothing(few)
