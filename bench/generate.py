@@ -17,6 +17,7 @@ Deterministic: the same N and seed give the same association.
 """
 
 import datetime
+import json
 import multiprocessing
 import random
 import time
@@ -88,8 +89,8 @@ def _context():
     }
 
 
-def _import_chunks(chunks, n, by_pk):
-    """Import the given chunk numbers (in one process)."""
+def _import_chunks(chunks, n, by_pk, started=None):
+    """Import the given chunk numbers (in one process), saying how far it is every 100,000 rows."""
     from mustafid.accounts.models import User
     from mustafid.beneficiaries.importing import import_beneficiaries
 
@@ -111,13 +112,15 @@ def _import_chunks(chunks, n, by_pk):
                     raise
         created += result.created
         rejected += result.rejected_count - result.already_registered
+        if started is not None and (chunk + 1) * CHUNK % 100_000 == 0:
+            print(f"    {(chunk + 1) * CHUNK:,} rows imported ({time.perf_counter() - started:.0f}s)", flush=True)
     return created, rejected
 
 
 def _worker(args):
-    chunks, n, by_pk = args
+    chunks, n, by_pk, started = args
     connections.close_all()  # a fresh connection per process
-    return _import_chunks(chunks, n, by_pk)
+    return _import_chunks(chunks, n, by_pk, started)
 
 
 def import_registry(n, *, by, workers=1, log=print):
@@ -125,10 +128,10 @@ def import_registry(n, *, by, workers=1, log=print):
     started = time.perf_counter()
     chunks = list(range((n + CHUNK - 1) // CHUNK))
     if workers <= 1 or connection.vendor != "postgresql" or len(chunks) < 2:
-        created, rejected = _import_chunks(chunks, n, by.pk)
+        created, rejected = _import_chunks(chunks, n, by.pk, started)
     else:
         connections.close_all()
-        parts = [(chunks[i::workers], n, by.pk) for i in range(workers)]
+        parts = [(chunks[i::workers], n, by.pk, started) for i in range(workers)]
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             results = pool.map(_worker, parts)
         created, rejected = sum(r[0] for r in results), sum(r[1] for r in results)
@@ -168,31 +171,42 @@ SUMMARIES = ["استفسار عن موعد صرف المساعدة", "متابع
              "استفسار عن المستندات المطلوبة", "اقتراح لتحسين الخدمة"]
 
 
-def _bulk(model, objects, batch_size=5000):
-    """Write rows fast. SQLite: `bulk_create`. PostgreSQL: primary keys drawn from the table's sequence, then
-    COPY (several times faster than INSERT at a million rows); every field goes through its own
-    `pre_save`/`get_db_prep_save`, so defaults, JSON and dates are written exactly as Django would."""
-    if not objects:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objects, batch_size=batch_size)
+def _write(model, rows, batch_size=5000):
+    """Write rows given as dicts of column values (by attribute name) and set each row's "id".
+
+    SQLite: `bulk_create`. PostgreSQL: ids drawn from the table's sequence, then COPY, several times faster
+    than INSERT at a million rows. Columns a row does not give get the field's own default (so a column
+    added to a model later is filled as Django would fill it); JSON goes as text.
+    """
+    if not rows:
         return
     meta = model._meta
-    fields = list(meta.concrete_fields)
-    table = meta.db_table
-    missing = [obj for obj in objects if obj.pk is None]
+    if connection.vendor != "postgresql":
+        objects = [model(**row) for row in rows]
+        model.objects.bulk_create(objects, batch_size=batch_size)
+        for row, obj in zip(rows, objects):
+            row["id"] = obj.pk
+        return
+    given = [name for name in rows[0] if name != "id"]
+    fields = {field.attname: field for field in meta.concrete_fields}
+    defaults = {name: field.get_db_prep_save(field.get_default(), connection)
+                for name, field in fields.items() if name not in given and not field.primary_key}
+    json_columns = {name for name in given if fields[name].get_internal_type() == "JSONField"}
+    columns = [meta.pk.attname, *given, *defaults]
+    constant = list(defaults.values())
     with connection.cursor() as cursor:
-        if missing:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [table, meta.pk.column, len(missing)])
-            for obj, (pk,) in zip(missing, cursor.fetchall()):
-                obj.pk = pk
-        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
-            for obj in objects:
-                copy.write_row([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields])
-    for obj in objects:
-        obj._state.adding, obj._state.db = False, "default"
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [meta.db_table, meta.pk.column, len(rows)])
+        for row, (pk,) in zip(rows, cursor.fetchall()):
+            row["id"] = pk
+        names = ", ".join(connection.ops.quote_name(fields[name].column) for name in columns)
+        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                values = [row["id"]]
+                for name in given:
+                    value = row[name]
+                    values.append(json.dumps(value, ensure_ascii=False) if name in json_columns else value)
+                copy.write_row(values + constant)
 
 
 def generate_activity(n, *, staff, log=print):
@@ -212,8 +226,11 @@ def generate_activity(n, *, staff, log=print):
     channels = list(policy.channels)
     support_types = list(SupportType.objects.filter(active=True).values_list("pk", flat=True))
     people = list(Beneficiary.objects.order_by("pk").values_list("pk", "branch_id"))
-    who_case = as_actor(officer).columns("received_by")
-    who_event = as_actor(officer).columns("actor")
+    who_case = {"received_by_id": officer.pk, **{k: v for k, v in as_actor(officer).columns("received_by").items()
+                                                  if k != "received_by"}}
+    who = {"actor_id": officer.pk, **{k: v for k, v in as_actor(officer).columns("actor").items() if k != "actor"}}
+    audit_type = {name: int(getattr(EventType, name)) for name in
+                  {step[3] for path in PATHS.values() for step in path} | {"CASE_OPENED"}}
     states, weights = zip(*STATES)
     counts = {}
     started = time.perf_counter()
@@ -228,6 +245,7 @@ def generate_activity(n, *, staff, log=print):
     times = sorted(rng.random() * span for _ in range(n_cases))
     batch_size = 5000
     total_events = 0
+    day = datetime.timedelta(days=1)
     for start in range(0, n_cases, batch_size):
         cases, paths = [], []
         for offset in times[start:start + batch_size]:
@@ -240,39 +258,40 @@ def generate_activity(n, *, staff, log=print):
                 state = "closed"
             path = PATHS["closed_rejected" if state == "closed" and rng.random() < 0.2 else state]
             pk, branch_id = people[rng.randrange(len(people))]
-            case = Case(beneficiary_id=pk, support_type_id=rng.choice(support_types), channel=rng.choice(channels),
-                        need=rng.choice(NEEDS), branch_id=branch_id, status=state, received_at=received_at,
-                        **who_case)
+            case = {"beneficiary_id": pk, "support_type_id": rng.choice(support_types),
+                    "channel": rng.choice(channels), "need": rng.choice(NEEDS), "branch_id": branch_id,
+                    "status": state, "received_at": received_at, **who_case,
+                    "submitted_at": None, "policy_version_id": None, "response_days": None,
+                    "decision_due_on": None, "decided_at": None, "closed_at": None}
             if len(path) >= 3:  # submitted to the committee
-                case.submitted_at = received_at + datetime.timedelta(days=rng.randrange(1, 10))
-                case.policy_version = policy
-                case.response_days = policy.response_days if hasattr(policy, "response_days") else 14
-                case.decision_due_on = (case.submitted_at + datetime.timedelta(days=case.response_days)).date()
-            if len(path) >= 4:
-                case.decided_at = case.submitted_at + datetime.timedelta(days=rng.randrange(1, case.response_days))
+                submitted = received_at + day * rng.randrange(1, 10)
+                case.update(submitted_at=submitted, policy_version_id=policy.pk, response_days=policy.response_days,
+                            decision_due_on=(submitted + day * policy.response_days).date())
+                if len(path) >= 4:
+                    case["decided_at"] = submitted + day * rng.randrange(1, policy.response_days)
             if state == "closed":
-                case.closed_at = min(now, received_at + datetime.timedelta(days=rng.randrange(30, 120)))
+                case["closed_at"] = min(now, received_at + day * rng.randrange(30, 120))
             cases.append(case)
             paths.append(path)
         with transaction.atomic():
-            _bulk(Case, cases)
+            _write(Case, cases)
             events, audits = [], []
             for case, path in zip(cases, paths):
-                at = case.received_at
-                events.append(CaseEvent(case=case, kind="opened", from_status="", to_status="received", at=at,
-                                        data={"channel": case.channel}, **who_event))
-                audits.append(AuditEvent(event_type=EventType.CASE_OPENED, at=at, **who_event,
-                                         target_type="cases.case", target_id=str(case.pk),
-                                         data={"channel": case.channel}))
-                for kind, from_status, to_status, audit_type in path:
+                at, case_pk = case["received_at"], case["id"]
+                events.append({"case_id": case_pk, "kind": "opened", "from_status": "", "to_status": "received",
+                               "at": at, "note": "", "data": {"channel": case["channel"]}, **who})
+                audits.append({"event_type": audit_type["CASE_OPENED"], "at": at, **who, "target_type": "cases.case",
+                               "target_id": str(case_pk), "target_label": "", "ip_address": None,
+                               "data": {"channel": case["channel"]}})
+                for kind, from_status, to_status, audit_name in path:
                     at = min(now, at + datetime.timedelta(hours=rng.randrange(2, 200)))
-                    events.append(CaseEvent(case=case, kind=kind, from_status=from_status, to_status=to_status,
-                                            at=at, **who_event))
-                    audits.append(AuditEvent(event_type=getattr(EventType, audit_type), at=at, **who_event,
-                                             target_type="cases.case", target_id=str(case.pk),
-                                             data={"case": case.pk, "from": from_status, "to": to_status}))
-            _bulk(CaseEvent, events)
-            _bulk(AuditEvent, audits)
+                    events.append({"case_id": case_pk, "kind": kind, "from_status": from_status,
+                                   "to_status": to_status, "at": at, "note": "", "data": {}, **who})
+                    audits.append({"event_type": audit_type[audit_name], "at": at, **who, "target_type": "cases.case",
+                                   "target_id": str(case_pk), "target_label": "", "ip_address": None,
+                                   "data": {"case": case_pk, "from": from_status, "to": to_status}})
+            _write(CaseEvent, events)
+            _write(AuditEvent, audits)
             total_events += len(events)
     counts["requests (bulk)"] = n_cases
     counts["timeline rows (bulk)"] = total_events
@@ -284,59 +303,60 @@ def generate_activity(n, *, staff, log=print):
     n_contacts = n // 2
     span = 2 * 365 * 86400
     times = sorted(rng.random() * span for _ in range(n_contacts))
-    who_audit = as_actor(officer).columns("actor")
     for start in range(0, n_contacts, batch_size):
         contacts = []
         for offset in times[start:start + batch_size]:
             linked = rng.random() < 0.7
             pk, branch_id = people[rng.randrange(len(people))]
-            contacts.append(Interaction(
-                channel=rng.choice(channels), direction=rng.choice(["in", "in", "out"]),
-                kind=rng.choice(["inquiry", "inquiry", "follow_up", "request", "complaint", "suggestion"]),
-                summary=rng.choice(SUMMARIES), beneficiary_id=pk if linked else None,
-                contact_name="" if linked else "متصل غير مسجل", contact_mobile="" if linked else "+966500000000",
-                staff=officer, branch_id=branch_id if linked else officer.branch_id,
-                occurred_at=now - datetime.timedelta(seconds=span - offset)))
+            contacts.append({
+                "channel": rng.choice(channels), "direction": rng.choice(["in", "in", "out"]),
+                "kind": rng.choice(["inquiry", "inquiry", "follow_up", "request", "complaint", "suggestion"]),
+                "summary": rng.choice(SUMMARIES), "outcome": "", "beneficiary_id": pk if linked else None,
+                "contact_name": "" if linked else "متصل غير مسجل",
+                "contact_mobile": "" if linked else "+966500000000",
+                "staff_id": officer.pk, "branch_id": branch_id if linked else officer.branch_id,
+                "occurred_at": now - datetime.timedelta(seconds=span - offset)})
         with transaction.atomic():
-            _bulk(Interaction, contacts)
-            _bulk(AuditEvent, [AuditEvent(event_type=EventType.INTERACTION_LOGGED, at=c.occurred_at, **who_audit,
-                                          target_type="interactions.interaction", target_id=str(c.pk),
-                                          data={"channel": c.channel, "kind": c.kind})
-                               for c in contacts])
+            _write(Interaction, contacts)
+            _write(AuditEvent, [{"event_type": int(EventType.INTERACTION_LOGGED), "at": c["occurred_at"], **who,
+                                 "target_type": "interactions.interaction", "target_id": str(c["id"]),
+                                 "target_label": "", "ip_address": None,
+                                 "data": {"channel": c["channel"], "kind": c["kind"]}} for c in contacts])
     counts["contacts (bulk)"] = n_contacts
 
     # Referrals: one per twenty beneficiaries, on requests; six in ten answered.
-    case_rows = list(Case.objects.order_by("?" if n <= 5000 else "pk").values_list("pk", "beneficiary_id",
-                                                                                   "received_at")[: n // 20 * 3])
+    case_rows = list(Case.objects.order_by("pk").values_list("pk", "beneficiary_id", "received_at")[: n // 20 * 3])
     rng.shuffle(case_rows)
     referrals = []
     for case_pk, beneficiary_pk, received_at in case_rows[: n // 20]:
-        referred_at = min(now, received_at + datetime.timedelta(days=rng.randrange(0, 10)))
+        referred_at = min(now, received_at + day * rng.randrange(0, 10))
         answered = rng.random() < 0.6
-        referrals.append(Referral(case_id=case_pk, beneficiary_id=beneficiary_pk, researcher=researcher,
-                                  question=rng.choice(QUESTIONS), referred_by=officer, referred_at=referred_at,
-                                  answer="تمت الدراسة والتوصية بالدعم" if answered else "",
-                                  answered_at=referred_at + datetime.timedelta(days=3) if answered else None))
+        referrals.append({"case_id": case_pk, "beneficiary_id": beneficiary_pk, "interaction_id": None,
+                          "researcher_id": researcher.pk, "question": rng.choice(QUESTIONS),
+                          "referred_by_id": officer.pk, "referred_at": referred_at,
+                          "answer": "تمت الدراسة والتوصية بالدعم" if answered else "",
+                          "answered_at": referred_at + day * 3 if answered else None})
     with transaction.atomic():
-        _bulk(Referral, referrals)
-        _bulk(AuditEvent, [AuditEvent(event_type=EventType.REFERRAL_CREATED, at=r.referred_at, **who_audit,
-                                      target_type="research.referral", target_id=str(r.pk), data={})
-                           for r in referrals])
+        _write(Referral, referrals)
+        _write(AuditEvent, [{"event_type": int(EventType.REFERRAL_CREATED), "at": r["referred_at"], **who,
+                             "target_type": "research.referral", "target_id": str(r["id"]), "target_label": "",
+                             "ip_address": None, "data": {}} for r in referrals])
     counts["referrals (bulk)"] = len(referrals)
 
     # The reads the trail keeps: one per beneficiary (a file opened, a request viewed, a search).
-    reads = [EventType.BENEFICIARY_VIEWED, EventType.CASE_VIEWED, EventType.REGISTRY_SEARCHED,
-             EventType.REGISTRY_LISTED]
+    reads = [int(EventType.BENEFICIARY_VIEWED), int(EventType.CASE_VIEWED), int(EventType.REGISTRY_SEARCHED),
+             int(EventType.REGISTRY_LISTED)]
+    viewed = int(EventType.BENEFICIARY_VIEWED)
     for start in range(0, n, batch_size):
         rows = []
         for _ in range(min(batch_size, n - start)):
             pk, _branch = people[rng.randrange(len(people))]
             kind = rng.choice(reads)
-            rows.append(AuditEvent(event_type=kind, at=now - datetime.timedelta(seconds=rng.random() * span),
-                                   **who_audit, target_type="beneficiaries.beneficiary" if kind < 103 else "",
-                                   target_id=str(pk) if kind < 103 else "",
-                                   data={"page": 1, "results": 25} if kind >= 105 else {}))
-        _bulk(AuditEvent, rows)
+            rows.append({"event_type": kind, "at": now - datetime.timedelta(seconds=rng.random() * span), **who,
+                         "target_type": "beneficiaries.beneficiary" if kind == viewed else "",
+                         "target_id": str(pk) if kind == viewed else "", "target_label": "", "ip_address": None,
+                         "data": {"page": 1, "results": 25} if kind != viewed else {}})
+        _write(AuditEvent, rows)
     counts["audit reads (bulk)"] = n
     log(f"  contacts, referrals and audit reads ({time.perf_counter() - started:.0f}s)")
     return counts

@@ -20,14 +20,16 @@ def percentile(samples, share):
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def timed(fn, inputs):
-    """Milliseconds of `fn(x)` for each x (one warm-up call first)."""
+def timed(fn, inputs, results=None):
+    """Milliseconds of `fn(x)` for each x (one warm-up call first); what each call returned goes to `results`."""
     fn(inputs[0])
     samples = []
     for item in inputs:
         start = time.perf_counter()
-        fn(item)
+        value = fn(item)
         samples.append((time.perf_counter() - start) * 1000)
+        if results is not None:
+            results.append(value)
     return samples
 
 
@@ -49,7 +51,7 @@ class Row:
 
 def print_table(title, rows, out=print):
     out(f"\n{title}")
-    out(f"  {'measure':<40}{'p50 ms':>9}{'p95 ms':>9}   {'baseline p50/p95 ms':<32}{'×base p95':>10}{'queries':>9}"
+    out(f"  {'measure':<44}{'p50 ms':>9}{'p95 ms':>9}   {'baseline p50/p95 ms':<32}{'×base p95':>10}{'queries':>9}"
         f"  {'target':<14}{'note'}")
     for row in rows:
         base, ratio = "", ""
@@ -58,7 +60,7 @@ def print_table(title, rows, out=print):
             base = f"{percentile(b, 0.5):.2f}/{percentile(b, 0.95):.2f} {name}"
             ratio = f"{row.p95 / max(percentile(b, 0.95), 1e-6):.1f}"
         queries = "" if row.queries is None else str(row.queries)
-        out(f"  {row.label:<40}{row.p50:>9.2f}{row.p95:>9.2f}   {base:<32}{ratio:>10}{queries:>9}"
+        out(f"  {row.label:<44}{row.p50:>9.2f}{row.p95:>9.2f}   {base:<32}{ratio:>10}{queries:>9}"
             f"  {row.target:<14}{row.note}")
 
 
@@ -135,8 +137,9 @@ def measure_searches(people, user, *, log=print):
 
     app = {}
     for kind, pairs in kinds.items():
-        app[kind] = timed(lambda q: search_pks(q, user), [q for q, _pk in pairs])
-        hits = sum(1 for q, pk in pairs if pk in search_pks(q, user, limit=20))
+        results = []
+        app[kind] = timed(lambda q: search_pks(q, user), [q for q, _pk in pairs], results)
+        hits = sum(1 for (q, pk), found in zip(pairs, results) if pk in found[:20])
         found_share[kind] = hits / len(pairs)
 
     name_base_label, name_base, base_found = _name_baseline(kinds, table, arabic, log=log)
@@ -178,10 +181,13 @@ def _name_baseline(kinds, table, arabic, *, log=print):
                 cursor.execute(sql, [key, key, limit])
                 return [row[0] for row in cursor.fetchall()]
         label = "pg_trgm similarity"
+        # Seconds per query at a million (every name shares the trigrams of «ال»): at most 12 per kind.
+        few = min(12, len(kinds["typo"]))
         try:
             for kind in name_kinds:
-                timings[kind] = timed(run, [q for q, _pk in kinds[kind]])
-                found[kind] = sum(pk in run(q, 20) for q, pk in kinds[kind]) / len(kinds[kind])
+                results, pairs = [], kinds[kind][:few]
+                timings[kind] = timed(run, [q for q, _pk in pairs], results)
+                found[kind] = sum(pk in hits[:20] for (_q, pk), hits in zip(pairs, results)) / len(pairs)
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("DROP INDEX IF EXISTS bench_name_key_trgm")
@@ -278,8 +284,9 @@ def measure_duplicates(people, user, id_baseline):
     def check(fields):
         return call_duplicate_check(fn, {k: v for k, v in fields.items() if not k.startswith("_")}, user)
 
+    results = []
     try:
-        samples = timed(check, candidates)
+        samples = timed(check, candidates, results)
     except TypeError as error:
         return None, f"not measured: {error}"
 
@@ -289,9 +296,10 @@ def measure_duplicates(people, user, id_baseline):
             item = item[0] if isinstance(item, (tuple, list)) else getattr(item, "beneficiary", item)
             found.add(getattr(item, "pk", item))
         return found
-    hits = sum(1 for c in candidates if c["_pk"] in pks(check(c)))
-    return Row("duplicate check (variant name, other mobile format)", samples, baseline=id_baseline,
-               target="≤300 ms", note=f"registered person found: {hits / len(candidates):.0%}"), None
+    hits = sum(1 for c, result in zip(candidates, results) if c["_pk"] in pks(result))
+    return Row("duplicate check", samples, baseline=id_baseline, target="≤300 ms",
+               note=f"a registered person typed with variants, another mobile format, a new ID: found "
+                    f"{hits / len(candidates):.0%}"), None
 
 
 # ---------------------------------------------------------------------------------------------------------
