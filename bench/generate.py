@@ -209,8 +209,29 @@ def _write(model, rows, batch_size=5000):
                 copy.write_row(values + constant)
 
 
-def generate_activity(n, *, staff, log=print):
-    """Requests, their timelines, contacts, referrals and audit reads for a registry of `n` people."""
+_JOB = []
+
+
+def _run_job(item):
+    return _JOB[0](item)
+
+
+def _in_parallel(job, items, workers):
+    """`[job(item) for item in items]`, shared by `workers` forked processes on PostgreSQL (each with its own
+    connection: this process closes its own before forking, so no child ever uses a parent's socket)."""
+    if workers <= 1 or connection.vendor != "postgresql" or len(items) < 2 or connection.in_atomic_block:
+        return [job(item) for item in items]
+    _JOB[:] = [job]
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(_run_job, items, chunksize=1)
+
+
+def generate_activity(n, *, staff, workers=1, log=print):
+    """Requests, their timelines, contacts, referrals and audit reads for a registry of `n` people.
+
+    Written in batches of 5,000 requests (or contacts, or reads), each batch one transaction; on PostgreSQL
+    the batches are shared by `workers` processes."""
     from mustafid.audit.actors import as_actor
     from mustafid.audit.models import AuditEvent, EventType
     from mustafid.association.models import current_policy
@@ -244,9 +265,10 @@ def generate_activity(n, *, staff, log=print):
     span = 3 * 365 * 86400
     times = sorted(rng.random() * span for _ in range(n_cases))
     batch_size = 5000
-    total_events = 0
     day = datetime.timedelta(days=1)
-    for start in range(0, n_cases, batch_size):
+
+    def request_batch(start):
+        rng = random.Random(SEED * 3 + start)
         cases, paths = [], []
         for offset in times[start:start + batch_size]:
             received_at = now - datetime.timedelta(seconds=span - offset)
@@ -292,7 +314,9 @@ def generate_activity(n, *, staff, log=print):
                                    "data": {"case": case_pk, "from": from_status, "to": to_status}})
             _write(CaseEvent, events)
             _write(AuditEvent, audits)
-            total_events += len(events)
+        return len(events)
+
+    total_events = sum(_in_parallel(request_batch, list(range(0, n_cases, batch_size)), workers))
     counts["requests (bulk)"] = n_cases
     counts["timeline rows (bulk)"] = total_events
     log(f"  requests: {n_cases:,} with {total_events:,} timeline and audit rows "
@@ -303,7 +327,8 @@ def generate_activity(n, *, staff, log=print):
     n_contacts = n // 2
     span = 2 * 365 * 86400
     times = sorted(rng.random() * span for _ in range(n_contacts))
-    for start in range(0, n_contacts, batch_size):
+    def contact_batch(start):
+        rng = random.Random(SEED * 5 + start)
         contacts = []
         for offset in times[start:start + batch_size]:
             linked = rng.random() < 0.7
@@ -322,6 +347,8 @@ def generate_activity(n, *, staff, log=print):
                                  "target_type": "interactions.interaction", "target_id": str(c["id"]),
                                  "target_label": "", "ip_address": None,
                                  "data": {"channel": c["channel"], "kind": c["kind"]}} for c in contacts])
+
+    _in_parallel(contact_batch, list(range(0, n_contacts, batch_size)), workers)
     counts["contacts (bulk)"] = n_contacts
 
     # Referrals: one per twenty beneficiaries, on requests; six in ten answered.
@@ -347,7 +374,8 @@ def generate_activity(n, *, staff, log=print):
     reads = [int(EventType.BENEFICIARY_VIEWED), int(EventType.CASE_VIEWED), int(EventType.REGISTRY_SEARCHED),
              int(EventType.REGISTRY_LISTED)]
     viewed = int(EventType.BENEFICIARY_VIEWED)
-    for start in range(0, n, batch_size):
+    def read_batch(start):
+        rng = random.Random(SEED * 7 + start)
         rows = []
         for _ in range(min(batch_size, n - start)):
             pk, _branch = people[rng.randrange(len(people))]
@@ -357,6 +385,8 @@ def generate_activity(n, *, staff, log=print):
                          "target_id": str(pk) if kind == viewed else "", "target_label": "", "ip_address": None,
                          "data": {"page": 1, "results": 25} if kind != viewed else {}})
         _write(AuditEvent, rows)
+
+    _in_parallel(read_batch, list(range(0, n, batch_size)), workers)
     counts["audit reads (bulk)"] = n
     log(f"  contacts, referrals and audit reads ({time.perf_counter() - started:.0f}s)")
     return counts

@@ -6,7 +6,6 @@ after), so a generated registry has the crowded names a real one has: at a milli
 write interchangeably (ة/ه, ى/ي, أ/إ/ا) vary from row to row, as in spreadsheets typed by many hands.
 """
 
-import random
 
 # (name, weight). Male first names: also the father's and grandfather's names.
 MALE = [

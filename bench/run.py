@@ -62,7 +62,7 @@ def generate(n, *, workers, log=print):
     created, rejected, seconds = g.import_registry(n, by=staff["manager"], workers=workers, log=log)
     log(f"  imported {created:,} beneficiaries ({rejected} rejected) through the import action in {seconds:.0f}s: "
         f"{created / seconds:,.0f} rows/s with {workers if connection.vendor == 'postgresql' else 1} process(es)")
-    activity = g.generate_activity(n, staff=staff, log=log)
+    activity = g.generate_activity(n, staff=staff, workers=workers, log=log)
     if connection.vendor == "postgresql":
         started = time.perf_counter()
         with connection.cursor() as cursor:
