@@ -14,6 +14,7 @@ ROOT=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 VENDOR="$ROOT/mustafid/static/vendor"
 BS_OUT="$VENDOR/bootstrap"
 FONT_OUT="$VENDOR/fonts/plex-arabic"
+AXE_OUT="$VENDOR/axe"
 WEIGHTS="400 500 700"
 SUBSETS="arabic latin"
 
@@ -36,8 +37,8 @@ BS="$NM/bootstrap"
 FS="$NM/@fontsource/ibm-plex-sans-arabic"
 TTF="$NM/@expo-google-fonts/ibm-plex-sans-arabic"
 
-rm -rf "$BS_OUT" "$FONT_OUT"
-mkdir -p "$BS_OUT" "$FONT_OUT"
+rm -rf "$BS_OUT" "$FONT_OUT" "$AXE_OUT"
+mkdir -p "$BS_OUT" "$FONT_OUT" "$AXE_OUT"
 
 # --- Bootstrap: compiled CSS (LTR + RTL), JS bundle (includes Popper), maps.
 # The maps are shipped because the sourceMappingURL comments reference them and
@@ -50,6 +51,12 @@ for f in bootstrap.bundle.min.js bootstrap.bundle.min.js.map; do
     cp "$BS/dist/js/$f" "$BS_OUT/$f"
 done
 cp "$BS/LICENSE" "$BS_OUT/LICENSE"
+
+# --- axe-core (MPL-2.0): the accessibility checker the browser tests (e2e/) inject into each page
+# they visit. Served from /static/ like any of our scripts, so the strict CSP ('self') lets it in;
+# no page of the app loads it.
+cp "$NM/axe-core/axe.min.js" "$AXE_OUT/axe.min.js"
+cp "$NM/axe-core/LICENSE" "$AXE_OUT/LICENSE"
 
 # --- IBM Plex Sans Arabic: woff2 subsets for the browser (from Fontsource).
 for w in $WEIGHTS; do
@@ -68,6 +75,9 @@ cp "$TTF/LICENSE_FONT" "$FONT_OUT/OFL.txt"
 
 # --- fonts.css: one @font-face per woff2 file, unicode-range taken from
 # Fontsource's own CSS so browsers fetch only the subsets a page needs.
+# font-display: optional, not swap: a font that is not there within ~100 ms is not swapped in
+# later, so text never reflows (no layout shift, CLS); base.html preloads the regular Arabic
+# subset so it is normally there in time, and it is cached for the next page.
 WEIGHTS="$WEIGHTS" SUBSETS="$SUBSETS" node - "$FS" "$FONT_OUT/fonts.css" <<'JS'
 const fs = require("fs");
 const path = require("path");
@@ -94,7 +104,7 @@ for (const w of weights) {
       "@font-face {",
       "  font-family: 'IBM Plex Sans Arabic';",
       "  font-style: normal;",
-      "  font-display: swap;",
+      "  font-display: optional;",
       `  font-weight: ${w};`,
       `  src: url("${name}.woff2") format("woff2");`,
       `  unicode-range: ${range.trim()};`,
