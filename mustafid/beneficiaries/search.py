@@ -311,8 +311,10 @@ def people_holding(groups, *, limit, scope=None, extra=None, first_at=None):
         found.update(links.filter(token_id=pk).order_by("-beneficiary_id")
                      .values_list("beneficiary_id", flat=True)[:limit])
     if rare:
-        found.update(links.filter(token_id__in=sorted(rare)).order_by("-beneficiary_id")
-                     .values_list("beneficiary_id", flat=True).distinct()[:limit])
+        # Few rows (COMMON_WORD at most, by the frequencies): read them all and sort here. An ORDER BY …
+        # LIMIT would tempt PostgreSQL to walk the whole (beneficiary, token) index backwards instead.
+        found.update(links.filter(token_id__in=sorted(rare)).order_by()
+                     .values_list("beneficiary_id", flat=True))
     return sorted(found, reverse=True)[:limit]
 
 
