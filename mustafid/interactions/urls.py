@@ -7,4 +7,5 @@ app_name = "interactions"
 urlpatterns = [
     path("", views.interaction_list, name="list"),
     path("new/", views.interaction_new, name="new"),
+    path("new/lookup/", views.caller_lookup, name="lookup"),
 ]

@@ -5,12 +5,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from mustafid.association.models import Channel, current_policy
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.beneficiaries.access import access_beneficiary
+from mustafid.beneficiaries.disclosure import disclose, disclose_all
+from mustafid.beneficiaries.models import NUMBER_SEARCH_REFUSED, Beneficiary, clean_search, number_search_refused
 from mustafid.lib.errors import ActionRefused
 from mustafid.lib.paging import page_of
 
@@ -44,15 +46,56 @@ def interaction_list(request):
     })
 
 
+# How many people the caller lookup offers: enough to pick from, few enough to read on a phone.
+LOOKUP_SIZE = 8
+
+
+@login_required
+@require_POST
+def caller_lookup(request):
+    """The people a caller may be, as the contact is logged (htmx, search as you type).
+
+    Through `Beneficiary.objects.search`, so its rule holds: a reader who sees masked numbers (a volunteer)
+    finds by name only, and sees the numbers masked (`disclose`). Audited as a registry search.
+    """
+    user = request.user
+    if not user.may_log_contacts:
+        raise PermissionDenied
+    query = clean_search(request.POST.get("lookup", ""))
+    refused = number_search_refused(user, query)
+    found = []
+    if len(query) >= 2 and not refused:
+        found = disclose_all(Beneficiary.objects.visible_to(user).search(query, user=user, limit=LOOKUP_SIZE), user)
+    if query:
+        record(EventType.REGISTRY_SEARCHED, actor=user, data={
+            "query": query, "results": len(found), "contact_lookup": True, **({"refused": True} if refused else {}),
+        })
+    return render(request, "interactions/_lookup.html", {
+        "found": found, "query": query, "refused": NUMBER_SEARCH_REFUSED if refused else "",
+    })
+
+
+def _registered_caller(user, mobile):
+    """The beneficiaries registered with this mobile that `user` may see — only for a reader of full numbers
+    (a volunteer linking by mobile would learn whose number it is)."""
+    if not mobile or not user.sees_sensitive_data:
+        return []
+    return list(Beneficiary.objects.visible_to(user).filter(mobile=mobile).order_by("-pk")[:LOOKUP_SIZE])
+
+
 @login_required
 def interaction_new(request):
-    """Log a contact, with a known beneficiary (?beneficiary=ID) or someone not yet registered."""
+    """Log a contact, with a known beneficiary (?beneficiary=ID, or one picked by the caller lookup) or someone
+    not yet registered. A contact from the mobile of exactly one registered beneficiary the logger may see
+    is linked to them (so it reaches their timeline); several are offered to choose from."""
     if not request.user.may_log_contacts:
         raise PermissionDenied
     beneficiary = None
     beneficiary_pk = request.GET.get("beneficiary") or request.POST.get("beneficiary")
-    if beneficiary_pk:
-        if not str(beneficiary_pk).isdigit():
+    # «غير مسجل»: the logger chose not to link the contact (after matches were offered).
+    unlinked = beneficiary_pk == "none"
+    if beneficiary_pk and not unlinked:
+        if not str(beneficiary_pk).isascii() or not str(beneficiary_pk).isdigit() or len(str(beneficiary_pk)) > 18:
             return redirect("interactions:new")
         beneficiary = access_beneficiary(request.user, int(beneficiary_pk))
     policy = current_policy()
@@ -60,17 +103,33 @@ def interaction_new(request):
         messages.error(request, _("لا توجد سياسة معتمدة نافذة؛ يضيفها المدير من الإعدادات."))
         return redirect("reports:home")
     form = InteractionForm(request.POST or None, policy=policy, beneficiary=beneficiary)
+    offered = []
     if request.method == "POST" and form.is_valid():
-        try:
-            interaction = actions.log_interaction(by=request.user, beneficiary=beneficiary, **form.cleaned_data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("تم تسجيل التواصل."))
-            if beneficiary is not None:
-                return redirect(beneficiary)
-            if "register" in request.POST and request.user.may_intake:
-                return redirect(f"{reverse('beneficiaries:new')}?contact={interaction.pk}")
-            return redirect("interactions:list")
-    return render(request, "interactions/form.html", {"form": form, "beneficiary": beneficiary},
-                  status=400 if request.method == "POST" else 200)
+        data = form.cleaned_data
+        matches = [] if beneficiary or unlinked else _registered_caller(request.user, data.get("contact_mobile"))
+        if len(matches) == 1:
+            beneficiary = matches[0]
+            data = {name: value for name, value in data.items() if name not in ("contact_name", "contact_mobile")}
+        elif matches:
+            offered = disclose_all(matches, request.user)
+            form.add_error(None, _("هذا الجوال مسجل لأكثر من مستفيد: اختر المتواصل منهم، أو «غير مسجل»."))
+        if not offered:
+            try:
+                interaction = actions.log_interaction(by=request.user, beneficiary=beneficiary, **data)
+            except ActionRefused as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                if matches:
+                    messages.success(request, _("تم تسجيل التواصل وربطه بالمستفيد %(name)s المسجل بهذا الجوال.")
+                                     % {"name": beneficiary.full_name})
+                else:
+                    messages.success(request, _("تم تسجيل التواصل."))
+                if beneficiary is not None:
+                    return redirect(beneficiary)
+                if "register" in request.POST and request.user.may_intake:
+                    return redirect(f"{reverse('beneficiaries:new')}?contact={interaction.pk}")
+                return redirect("interactions:list")
+    return render(request, "interactions/form.html", {
+        "form": form, "beneficiary": disclose(beneficiary, request.user) if beneficiary else None,
+        "offered": offered, "sensitive": request.user.sees_sensitive_data,
+    }, status=400 if request.method == "POST" else 200)

@@ -79,6 +79,7 @@ MATRIX = """
 # view                         object                     method anon  offi  rsch  cmte  chai  brep  volu  mngr  audt  outs
 healthz                        -                          GET    200   200   200   200   200   200   200   200   200   200
 association:policy             -                          GET    200   200   200   200   200   200   200   200   200   200
+convert_date                   -                          GET    login 200   200   200   200   200   200   200   200   200
 association:logo               -                          GET    200   200   200   200   200   200   200   200   200   200
 accounts:login                 -                          GET    200   302   302   302   302   302   302   302   302   302
 accounts:login                 -                          POST   200   302   302   302   302   302   302   302   302   302
@@ -122,6 +123,8 @@ interactions:new               -                          GET    login 200   200
 interactions:new               -                          POST   login 302   302   403   403   302   302   403   403   302
 interactions:new               ?beneficiary_branch        GET    login 200   404   403   403   200   200   403   403   404
 interactions:new               ?beneficiary_branch        POST   login 302   404   403   403   302   302   403   403   404
+# The caller lookup on the contact form (htmx): a registry search, answered with the people found (or none).
+interactions:lookup            -                          POST   login 200   200   403   403   200   200   403   403   200
 
 cases:list                     -                          GET    login 200   200   200   200   200   403   200   200   200
 cases:list                     -                          POST   login 302   302   302   302   302   403   302   302   302
@@ -392,6 +395,7 @@ PAYLOADS = {
         "channel": "phone", "direction": "in", "kind": "inquiry", "summary": "استفسار عن الدعم",
         **({} if obj else {"contact_name": "سلمان", "contact_mobile": "0501112233"}),
     },
+    "interactions:lookup": lambda w, obj, user: {"lookup": "ريان"},
     "cases:list": lambda w, obj, user: {"q": "ريان", "status": "received"},
     "cases:new": lambda w, obj, user: {"support_type": SupportType.objects.first().pk, "channel": "phone",
                                        "need": "يحتاج إلى دعم العلاج"},
@@ -432,6 +436,8 @@ WRITTEN = {
     "beneficiaries:import_preview": None,
     "beneficiaries:import_run": None,
     "interactions:new": EventType.INTERACTION_LOGGED,
+    # A search: changes nothing (its audit row is a read, REGISTRY_SEARCHED).
+    "interactions:lookup": None,
     "cases:new": EventType.CASE_OPENED,
     "cases:upload_document": EventType.DOCUMENT_UPLOADED,
     "cases:verify_document": EventType.DOCUMENT_VERIFIED,
