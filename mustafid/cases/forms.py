@@ -31,9 +31,28 @@ class UploadDocumentForm(forms.Form):
             (pk, str(d)) for pk, d in self.document_types.items()
         ]
         self.fields["file"].widget.attrs["accept"] = "application/pdf,image/jpeg,image/png"
+        # The expiry date is required for the documents that have one (an ID card, a medical report): said in
+        # the help text for everyone, marked required as the type is chosen (static/js/case.js).
+        with_expiry = [d for d in self.document_types.values() if d.requires_expiry]
+        if with_expiry:
+            self.fields["document_type"].widget.attrs["data-expiry-types"] = ",".join(str(d.pk) for d in with_expiry)
+            self.fields["expires_on"].help_text = _("مطلوب لهذه المستندات: %(docs)s") % {
+                "docs": "، ".join(str(d) for d in with_expiry)
+            }
+            if len(with_expiry) == len(self.document_types):
+                self.fields["expires_on"].required = True
+                self.fields["expires_on"].error_messages["required"] = _("أدخل تاريخ انتهاء المستند.")
 
     def clean_document_type(self):
         return self.document_types[self.cleaned_data["document_type"]]
+
+    def clean(self):
+        data = super().clean()
+        document_type = data.get("document_type")
+        if document_type is not None and document_type.requires_expiry and not data.get("expires_on"):
+            if "expires_on" not in self.errors:
+                self.add_error("expires_on", _("أدخل تاريخ انتهاء المستند."))
+        return data
 
 
 class RefuseDocumentForm(forms.Form):

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from mustafid.association.models import StaffTool
 from mustafid.lib.composition import TimelineRow, request_panels
 
+from .progress import progress
+
 
 def render_case(request, case, *, bound=None, status=200):
     """The request page: summary, one panel per step, timeline. `bound` re-shows a form with its errors."""
@@ -26,6 +28,7 @@ def render_case(request, case, *, bound=None, status=200):
         {
             "case": case,
             "beneficiary": case.beneficiary,
+            "progress": progress(case, request.user),
             "panels": shown,
             "events": [TimelineRow(at=event.at, template="cases/timeline/event.html", item=event) for event in events],
             "tools": {tool.kind: tool for tool in StaffTool.objects.current()},

@@ -14,7 +14,8 @@ from mustafid.lib.composition import Panel, TimelineRow, TimelineSource, benefic
 
 from .actions import DECLARATION_TEXT, DECLARATION_TEXT_EN
 from .forms import CloseCaseForm, DeclarationForm, NoteForm, RefuseDocumentForm, UploadDocumentForm
-from .models import Case, CaseEvent, Step
+from .models import Case, CaseEvent, Status, Step
+from .progress import changed_since_signing
 
 
 def _documents_panel(case, user, bound):
@@ -40,9 +41,13 @@ def _declaration_panel(case, user, bound):
     may_sign = case.offers(Step.DECLARE, user)
     if declaration is None and not may_sign:
         return None
+    matches = declaration.matches_current_data() if declaration else None
     return {
         "declaration": declaration,
-        "matches": declaration.matches_current_data() if declaration else None,
+        "matches": matches,
+        # Once the request has gone past it, the declaration is a record to consult: folded unless it no longer holds.
+        "folded": not may_sign and matches and case.status not in (Status.DOCUMENTS_COMPLETE, Status.DECLARED),
+        "changes": changed_since_signing(declaration) if declaration and not matches else [],
         "form": (bound or DeclarationForm(initial={"signer_name": case.beneficiary.full_name})) if may_sign else None,
         "text": DECLARATION_TEXT,
         "text_en": DECLARATION_TEXT_EN,
