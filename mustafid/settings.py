@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Last: a repeated form token (`_once`) never reaches the view; after the CSRF check.
     "mustafid.audit.once.OnceMiddleware",
+    # With DEBUG on, the app's Arabic 404 page instead of Django's English URL listing (lib/middleware.py).
+    "mustafid.lib.middleware.NotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "mustafid.urls"
@@ -137,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "mustafid.association.context_processors.association",
+                "mustafid.lib.context_processors.nav_section",
             ],
             "builtins": [
                 "django.templatetags.i18n",

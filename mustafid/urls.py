@@ -3,9 +3,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from mustafid.association import views as association_views
+from mustafid.lib import views as lib_views
 
 urlpatterns = [
     path("healthz", association_views.healthz, name="healthz"),
+    path("dates/convert", lib_views.convert_date, name="convert_date"),
     path("", include("mustafid.reports.urls")),
     path("", include("mustafid.association.urls")),
     path("accounts/", include("mustafid.accounts.urls")),

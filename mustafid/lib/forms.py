@@ -10,7 +10,12 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mustafid.lib.arabic import to_ascii_digits
@@ -112,6 +117,19 @@ class SaudiMobileField(forms.CharField):
         return attrs
 
 
+def _date_hint():
+    """The date fields' help text, each example isolated left to right so the line reads in order in Arabic."""
+    return format_html(
+        gettext("اكتب التاريخ بالهجري أو بالميلادي، مثال: {hijri} أو {gregorian}"),
+        hijri=format_html('<bdi dir="ltr">{}</bdi>', "1446/08/28"),
+        gregorian=format_html('<bdi dir="ltr">{}</bdi>', "2025-02-27"),
+    )
+
+
+# Lazy (translated when shown) and safe (its <bdi> are ours; the examples are not user input).
+DATE_HINT = lazy(_date_hint, SafeString)()
+
+
 class DualDateField(forms.CharField):
     """A date typed in Hijri or Gregorian, returned as a Gregorian `datetime.date`.
 
@@ -120,7 +138,12 @@ class DualDateField(forms.CharField):
     `max_today=True` refuses future dates (birth dates, document issue dates).
     Dates before `min_date` or after `max_date` (1900 and 2100 by default) are refused
     with a message: they are typing mistakes, and outside what the calendars can show.
+    As a date is typed, the page shows its reading in the other calendar (`dual_date` tells
+    templates/django/forms/field.html to add the live region; static/js/forms.js fills it from
+    the browser's Umm al-Qura calendar or from `/dates/convert`).
     """
+
+    dual_date = True
 
     default_error_messages = {
         "future": _("لا يمكن أن يكون التاريخ في المستقبل"),
@@ -133,9 +156,7 @@ class DualDateField(forms.CharField):
         self.min_date = min_date
         self.max_date = max_date
         kwargs.setdefault("empty_value", None)
-        kwargs.setdefault(
-            "help_text", _("اكتب التاريخ بالهجري أو بالميلادي، مثل 1446/08/28 أو 2025-02-27")
-        )
+        kwargs.setdefault("help_text", DATE_HINT)
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
@@ -149,6 +170,9 @@ class DualDateField(forms.CharField):
                     "inputmode": "text",
                     "placeholder": _("1446/08/28 أو 2025-02-27"),
                     "autocomplete": "off",
+                    # For static/js/forms.js: where to convert a Hijri date, and how to word the reading.
+                    "data-dual-date": reverse_lazy("convert_date"),
+                    "data-reading-format": _("يوافق: %(date)s"),
                 },
             )
         )

@@ -14,66 +14,12 @@ from hijridate import Gregorian, Hijri
 
 from mustafid.lib.arabic import to_ascii_digits
 
-HIJRI_MONTHS_AR = [
-    "محرم",
-    "صفر",
-    "ربيع الأول",
-    "ربيع الآخر",
-    "جمادى الأولى",
-    "جمادى الآخرة",
-    "رجب",
-    "شعبان",
-    "رمضان",
-    "شوال",
-    "ذو القعدة",
-    "ذو الحجة",
-]
-
-HIJRI_MONTHS_EN = [
-    "Muharram",
-    "Safar",
-    "Rabi al-Awwal",
-    "Rabi al-Thani",
-    "Jumada al-Ula",
-    "Jumada al-Akhirah",
-    "Rajab",
-    "Shaban",
-    "Ramadan",
-    "Shawwal",
-    "Dhu al-Qadah",
-    "Dhu al-Hijjah",
-]
-
-GREGORIAN_MONTHS_AR = [
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "مايو",
-    "يونيو",
-    "يوليو",
-    "أغسطس",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-]
-
-# Fixed English names so output does not depend on the server's locale.
-GREGORIAN_MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+# Month names as hijridate spells them (Umm al-Qura's Arabic names; English transliterations),
+# for both calendars; fixed tables, so output does not depend on the server's locale.
+HIJRI_MONTHS_AR = [Hijri(1446, month, 1).month_name("ar") for month in range(1, 13)]
+HIJRI_MONTHS_EN = [Hijri(1446, month, 1).month_name("en") for month in range(1, 13)]
+GREGORIAN_MONTHS_AR = [Gregorian(2025, month, 1).month_name("ar") for month in range(1, 13)]
+GREGORIAN_MONTHS_EN = [Gregorian(2025, month, 1).month_name("en") for month in range(1, 13)]
 
 # Years below this are read as Hijri (the Hijri year 1600 is about 2174 AD).
 HIJRI_YEAR_LIMIT = 1600
@@ -122,7 +68,7 @@ def from_hijri(year: int, month: int, day: int) -> date:
 
 
 def format_hijri(d: date, lang: str = "ar") -> str:
-    """Return e.g. "28 شعبان 1446 هـ" (ar) or "28 Shaban 1446 AH" (en)."""
+    """Return e.g. "28 شعبان 1446 هـ" (ar) or "28 Sha'ban 1446 AH" (en), month names from hijridate."""
     year, month, day = to_hijri(d)
     if lang == "en":
         return f"{day} {HIJRI_MONTHS_EN[month - 1]} {year} AH"
@@ -141,7 +87,7 @@ def format_hijri_or_gregorian(d: date, lang: str = "ar") -> str:
 
 
 def format_gregorian(d: date, lang: str = "ar") -> str:
-    """Return e.g. "27 فبراير 2025 م" (ar) or "27 February 2025" (en)."""
+    """Return e.g. "27 فبراير 2025 م" (ar) or "27 February 2025" (en), month names from hijridate."""
     if lang == "en":
         return f"{d.day} {GREGORIAN_MONTHS_EN[d.month - 1]} {d.year}"
     return f"{d.day} {GREGORIAN_MONTHS_AR[d.month - 1]} {d.year} م"
@@ -157,7 +103,14 @@ def _unreadable(text: str) -> ValueError:
 
 
 def parse_date(text: str) -> date:
-    """Read a date typed in either calendar and return it as a Gregorian date.
+    """Read a date typed in either calendar and return it as a Gregorian date (see `parse_date_in_calendar`)."""
+    return parse_date_in_calendar(text)[0]
+
+
+def parse_date_in_calendar(text: str) -> tuple[date, str]:
+    """Read a date typed in either calendar: its Gregorian date and the calendar it was typed in.
+
+    The calendar is "hijri" or "gregorian", so a page can show the reading in the other one.
 
     Accepted: "2025-02-27", "2025/02/27", "27/02/2025", "1446/08/28",
     "28/08/1446", "1446-08-28", with Arabic-Indic digits and an optional
@@ -199,9 +152,9 @@ def parse_date(text: str) -> date:
         raise ValueError(str(message % {"year": year}))
 
     if calendar == "hijri":
-        return from_hijri(year, month, day)
+        return from_hijri(year, month, day), calendar
     try:
-        return date(year, month, day)
+        return date(year, month, day), calendar
     except ValueError:
         raise ValueError(
             str(

@@ -78,7 +78,7 @@ def test_hijri_is_formatted_in_arabic_by_default():
 
 
 def test_hijri_is_formatted_in_english():
-    assert format_hijri(date(2025, 2, 27), "en") == "28 Shaban 1446 AH"
+    assert format_hijri(date(2025, 2, 27), "en") == "28 Sha'ban 1446 AH"
 
 
 def test_gregorian_is_formatted_in_arabic_by_default():
