@@ -38,6 +38,9 @@ PREFIX_EXPANSION = 40
 PREFIX_READ = 5000
 # ... and this many words one typo away.
 TYPO_EXPANSION = 20
+# Only typed words held by fewer people than this as typed are widened to prefixes and typos (a common
+# name typed whole is taken as meant).
+WIDEN_IF_FEWER = 50
 # Typos are looked for in words of at least this many letters (shorter ones have too many neighbours).
 TYPO_MIN_LENGTH = 3
 # The words a typed word stands for are read together in one sorted query when they are held by this many
@@ -320,17 +323,25 @@ def people_holding(groups, *, limit, scope=None, extra=None, first_at=None):
 
 def find_by_name(query_words, *, limit, scope=None):
     """Ranked ids of the people whose name holds every typed word: first where every word is a whole
-    name word, then where some word is the beginning of one, then where some word has one typo; at each
-    step, first those whose first name is the first word typed (people type names in their order)."""
+    name word, then where some word is the beginning of one, then where some word has one typo (words
+    that are common names as typed are not widened: WIDEN_IF_FEWER); at each step, first those whose first name is the first word typed (people
+    type names in their order)."""
     if not query_words or limit <= 0:
         return []
     expansions = [expand(word) for word in query_words[: arabic.QUERY_MAX_TOKENS]]
     ranked, seen, previous = [], set(), None
     for tier in (EXACT, PREFIX, TYPO):
+        # A word that is a common name as typed is taken as meant: only the others are widened to the
+        # words they begin and to typos (else «سعد» would read every «سعدون», «السعدي», «سعود» too).
+        widened = [e.weight(EXACT) < WIDEN_IF_FEWER for e in expansions]
         if tier == TYPO:
-            for expansion in expansions:
-                add_typos(expansion)
-        groups = [({pk: e.frequency[pk] for pk in e.ids(tier)}, e.weight(tier)) for e in expansions]
+            for expansion, widen in zip(expansions, widened):
+                if widen:
+                    add_typos(expansion)
+        groups = []
+        for expansion, widen in zip(expansions, widened):
+            ids = expansion.ids(tier if widen else EXACT)
+            groups.append(({pk: expansion.frequency[pk] for pk in ids}, sum(expansion.frequency[pk] for pk in ids)))
         if any(not ids for ids, _weight in groups) or groups == previous:
             continue
         previous = groups

@@ -155,3 +155,11 @@ def test_rebuild_name_index_restores_the_index_of_data_restored_without_it(offic
 ])
 def test_one_edit_means_one_letter_added_dropped_replaced_or_two_neighbours_swapped(a, b, near):
     assert within_one_edit(a, b) is near and within_one_edit(b, a) is near
+
+
+def test_a_common_name_typed_whole_is_taken_as_meant_not_widened_to_prefixes_and_typos(officer, people, monkeypatch):
+    from mustafid.beneficiaries import search
+
+    monkeypatch.setattr(search, "WIDEN_IF_FEWER", 3)  # «محمد» is held by three people here: a common name
+    assert keys("محمد", officer, people) == ["muhammad", "noura", "abdullah"]
+    assert keys("سعد", officer, people) == ["fatima", "saadoun", "saud"]  # held by one: still widened
