@@ -1,10 +1,12 @@
+import base64
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -219,6 +221,20 @@ def declaration_file(request, pk):
     raise Http404
 
 
+def signature_data_uri(declaration):
+    """The signature drawn on the screen, as a data: URI for the PDF ("" when signed on paper or not yet)."""
+    if declaration is None or not declaration.signature:
+        return ""
+    try:
+        with declaration.signature.open("rb") as stored:
+            png = stored.read()
+    except OSError:
+        return ""
+    if not png.startswith(b"\x89PNG"):
+        return ""
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
 @login_required
 @require_GET
 def declaration_form_pdf(request, pk):
@@ -226,22 +242,28 @@ def declaration_form_pdf(request, pk):
     case = access_case(request.user, pk)
     if not request.user.sees_sensitive_data:
         raise PermissionDenied
+    declaration = case.current_declaration
     try:
-        pdf = render_pdf(
-            "cases/declaration_form_pdf.html",
-            {
-                "case": case,
-                # The printed form shows what the reader may see, through the same rule as the pages.
-                "beneficiary": disclose(case.beneficiary, request.user),
-                "household": disclose(case.beneficiary, request.user).household,
-                "checklist": case.document_checklist(),
-                "text": actions.DECLARATION_TEXT,
-                "fingerprint": case.fingerprint(),
-                "association": Association.objects.current(),
-                "today": timezone.localdate(),
-            },
-            request=request,
-        )
+        # The form is the association's Arabic document, whatever language the staff member's screen is in.
+        with translation.override("ar"):
+            pdf = render_pdf(
+                "cases/declaration_form_pdf.html",
+                {
+                    "case": case,
+                    # The printed form shows what the reader may see, through the same rule as the pages.
+                    "beneficiary": disclose(case.beneficiary, request.user),
+                    "household": disclose(case.beneficiary, request.user).household,
+                    "checklist": case.document_checklist(),
+                    "text": actions.DECLARATION_TEXT,
+                    "fingerprint": case.fingerprint(),
+                    "association": Association.objects.current(),
+                    "today": timezone.localdate(),
+                    "declaration": declaration,
+                    # Stored files are served only through access checks: the signature goes in as data.
+                    "signature": signature_data_uri(declaration),
+                },
+                request=request,
+            )
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
         return redirect(case)
