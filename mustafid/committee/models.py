@@ -33,6 +33,11 @@ class Decision(models.Model):
         verbose_name = _("قرار")
         verbose_name_plural = _("قرارات لجنة البحث")
         ordering = ["-decided_at", "-pk"]
+        indexes = [
+            # The manager's indicator on the staff home (reports/views.py `decisions_on_time`): the decisions of
+            # the last 90 days and how many were within the response period, read from this index alone.
+            models.Index(fields=["decided_at", "within_response_period"], name="decision_decided_idx"),
+        ]
 
     def __str__(self):
         return f"{_('قرار')} {self.number}: {self.get_outcome_display()}"

@@ -1,17 +1,32 @@
-"""The staff home: my open work, requests by state, decisions due soon and overdue.
+"""The staff home: each role's own work first, then the requests by state (compact, non-zero only).
 
-Nothing here reads every request: the counts by state come from `CaseStatusCount` (kept by the
-workflow kernel) or, for a researcher, from their referrals; each list
-is the first 20 rows of an index (`case_pending_decision_idx`, `case_waiting_idx`, `referral_open_idx`).
+Nothing here reads every request, contact or audit row: the counts by state come from `CaseStatusCount`
+(kept by the workflow kernel) or, for a researcher, from their referrals; each list is the first rows
+of an index in its order — `case_pending_decision_idx` (agenda, overdue, due soon), `case_waiting_idx`
+(my open work), `referral_researcher_open_idx` (my referrals, oldest first), `contact_staff_idx` (my
+contacts, today's), `audit_at_idx` (the trail's latest rows, and its latest reads: reads are most of the
+trail), `decision_decided_idx` (decisions of the last 90 days and the share on time, index-only).
+A person with several roles sees each role's section, in the order of `SECTIONS`.
 """
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from mustafid.audit.models import AuditEvent
 from mustafid.cases.models import SUBMITTED_STATES, WAITING_ON_INTAKE, Case, CaseStatusCount, Status
+from mustafid.committee.models import Decision
+from mustafid.interactions.models import Interaction
 from mustafid.research.models import Referral
+
+# Rows per list on the home: a phone's screen or two; each list links to its full page.
+HOME_ROWS = 10
+# The manager's indicator: decisions within the response period over this many days.
+INDICATOR_DAYS = 90
 
 
 def counts_by_status(user, cases):
@@ -38,29 +53,79 @@ def counts_by_status(user, cases):
     return dict(cases.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
 
 
+def decisions_on_time(since):
+    """Decisions recorded since `since`: how many, and the share within the response period (a whole percent)."""
+    row = Decision.objects.filter(decided_at__gte=since).order_by().aggregate(
+        total=Count("pk"), on_time=Count("pk", filter=Q(within_response_period=True)),
+    )
+    total, on_time = row["total"] or 0, row["on_time"] or 0
+    return {"total": total, "on_time": on_time, "share": round(100 * on_time / total) if total else None}
+
+
+def _start_of_today():
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+
+
+def _cases(queryset):
+    return queryset.select_related("beneficiary", "support_type")
+
+
 @login_required
 @require_GET
 def home(request):
     user = request.user
     cases = Case.objects.visible_to(user)
+    today = timezone.localdate()
     counts = counts_by_status(user, cases) if user.sees_sensitive_data else {}
+    by_status = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
     context = {
-        "by_status": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
-        "overdue": cases.overdue().select_related("beneficiary", "support_type").order_by("decision_due_on", "pk")[:20],
-        "due_soon": cases.due_soon().select_related("beneficiary", "support_type").order_by("decision_due_on", "pk")[:20],
-        "my_referrals": Referral.objects.open().filter(researcher=user).select_related(
-            "beneficiary", "interaction__beneficiary", "case"
-        )[:20],
-        "my_cases": [],
+        # Every state with its count (for the page's tests and reports); the page shows the non-zero ones.
+        "by_status": by_status,
+        "nonzero_states": [row for row in by_status if row[2]],
+        "overdue": [], "due_soon": [], "my_cases": [], "agenda": None, "my_referrals": [],
+        "sections": [],
     }
+    sections = context["sections"]
+    if user.sees_sensitive_data and (user.may_intake or user.is_committee_member or user.reads_everything):
+        context["overdue"] = list(_cases(cases.overdue()).order_by("decision_due_on", "pk")[:HOME_ROWS])
+        context["due_soon"] = list(_cases(cases.due_soon()).order_by("decision_due_on", "pk")[:HOME_ROWS])
     if user.may_intake:
+        sections.append("intake")
         # The requests waiting on the intake staff: not yet with the committee, or approved and not yet served.
         mine = cases.filter(status__in=WAITING_ON_INTAKE)
         if user.is_officer:
             mine = mine.filter(received_by=user)
-        context["my_cases"] = mine.select_related("beneficiary", "support_type").order_by("received_at", "pk")[:20]
+        context["my_cases"] = list(_cases(mine).order_by("received_at", "pk")[:HOME_ROWS])
+        context["contacts_today"] = list(
+            Interaction.objects.filter(staff=user, occurred_at__gte=_start_of_today())
+            .select_related("beneficiary").order_by("-occurred_at", "-pk")[:HOME_ROWS]
+        )
+    if user.is_researcher:
+        sections.append("researcher")
+        # Referrals carry no due date: the oldest waiting first, with how long it has been open.
+        context["my_referrals"] = [
+            (referral, (today - timezone.localtime(referral.referred_at).date()).days)
+            for referral in Referral.objects.open().filter(researcher=user)
+            .select_related("beneficiary", "interaction__beneficiary", "case").order_by("referred_at", "pk")[:HOME_ROWS]
+        ]
     if user.is_committee_member:
-        context["agenda"] = cases.awaiting_committee().select_related("beneficiary", "support_type").order_by(
-            "decision_due_on", "pk"
-        )[:20]
+        sections.append("committee")
+        context["agenda"] = list(_cases(cases.awaiting_committee()).order_by("decision_due_on", "pk")[:HOME_ROWS])
+    if user.is_manager:
+        sections.append("manager")
+        context["decisions"] = decisions_on_time(timezone.now() - datetime.timedelta(days=INDICATOR_DAYS))
+        context["indicator_days"] = INDICATOR_DAYS
+        # The requests with the committee past their due date: a count over the partial index of the
+        # committee's queue (case_pending_decision_idx), never over every request.
+        context["overdue_count"] = cases.overdue().order_by().count()
+    if user.is_auditor:
+        sections.append("auditor")
+        trail = AuditEvent.objects.order_by("-at", "-id")
+        context["latest_events"] = list(trail[:HOME_ROWS])
+        context["latest_reads"] = list(trail.filter(event_type__gte=100, event_type__lt=200)[:HOME_ROWS])
+    if user.is_volunteer:
+        sections.append("volunteer")
+        context["my_contacts"] = list(
+            Interaction.objects.filter(staff=user).select_related("beneficiary").order_by("-occurred_at", "-pk")[:HOME_ROWS]
+        )
     return render(request, "reports/home.html", context)
