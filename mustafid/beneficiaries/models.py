@@ -120,8 +120,9 @@ SEARCH_LIMIT = 200
 SEARCH_LIMIT_MAX = 1000
 # An ID search by its first digits needs this many (fewer would read a large part of the registry).
 ID_PREFIX_MIN = 4
-# A request reference or a registration number: year, dash, number («2026-00042», «2026-42»).
-REFERENCE = re.compile(r"([0-9]{4})[-/]([0-9]{1,9})")
+# A request reference or a registration number: year, dash, number («2026-00042», «2026-42»); a request's
+# reference is shown with an R («R-2026-00042», cases.Case.reference), typed with or without it.
+REFERENCE = re.compile(r"(?:[Rr]-?)?([0-9]{4})[-/]([0-9]{1,9})")
 
 
 NUMBER_SEARCH_REFUSED = _("البحث برقم الهوية أو الجوال غير متاح لدورك؛ ابحث بالاسم")

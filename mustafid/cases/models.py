@@ -234,7 +234,11 @@ class Case(models.Model):
 
     @property
     def reference(self):
-        return f"{self.received_at:%Y}-{self.pk:05d}"
+        """«R-2026-00042»: R for request, so it never reads as a registration number («2026-00042»).
+
+        The registry search takes it with or without the R (`beneficiaries.models.REFERENCE`).
+        """
+        return f"R-{self.received_at:%Y}-{self.pk:05d}"
 
     @property
     def is_open(self):
