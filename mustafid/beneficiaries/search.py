@@ -46,6 +46,8 @@ TYPO_MIN_LENGTH = 3
 # The words a typed word stands for are read together in one sorted query when they are held by this many
 # people at most; the most frequent are read each on its own (an index range, newest first, stopping early).
 COMMON_WORD = 2000
+# At most this many words of the rarest expansion are read one by one (the rest together).
+SINGLE_READS = 6
 # SQLite's limit on variables per statement is far above this; it keeps IN lists short on both.
 CHUNK = 500
 ARTICLE = "ال"
@@ -306,7 +308,7 @@ def people_holding(groups, *, limit, scope=None, extra=None, first_at=None):
     # The most frequent words are read one by one until the rest together are few enough to sort.
     rare = sorted(driver, key=lambda pk: (-driver[pk], pk))
     common = []
-    while rare and sum(driver[pk] for pk in rare) > COMMON_WORD:
+    while rare and len(common) < SINGLE_READS and sum(driver[pk] for pk in rare) > COMMON_WORD:
         common.append(rare.pop(0))
     found = set()
     # A common word is read on its own, newest first along its index, stopping at `limit`.
@@ -314,7 +316,8 @@ def people_holding(groups, *, limit, scope=None, extra=None, first_at=None):
         found.update(links.filter(token_id=pk).order_by("-beneficiary_id")
                      .values_list("beneficiary_id", flat=True)[:limit])
     if rare:
-        # Few rows (COMMON_WORD at most, by the frequencies): read them all and sort here. An ORDER BY …
+        # Few rows (COMMON_WORD at most, by the frequencies, unless SINGLE_READS stopped short): read them
+        # all and sort here. An ORDER BY …
         # LIMIT would tempt PostgreSQL to walk the whole (beneficiary, token) index backwards instead.
         found.update(links.filter(token_id__in=sorted(rare)).order_by()
                      .values_list("beneficiary_id", flat=True))
