@@ -1,6 +1,7 @@
 """`manage.py load_demo`: the preset association, its demo staff, printed sign-ins."""
 
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -22,7 +23,10 @@ def test_it_loads_the_association_and_one_demo_user_per_role_and_prints_the_sign
     assert "mustafid-demo" in output
     for username in ("officer", "researcher", "committee", "chair", "branch_rep", "volunteer", "manager", "auditor"):
         assert username in output
-    assert "30 days" in output
+    assert "مدة الرد 30 يومًا" in output
+    # Arabic throughout: no English word on a line (the branch of the branch representative included).
+    assert not re.search(r"[A-Za-z]{3,}", re.sub(r"https?://\S+|mustafid-demo|\b[a-z_]+\b", "", output)), output
+    assert "مكتب" in output and not re.search(r"\boffice\b", output, re.I)
 
 
 def test_running_it_again_changes_nothing(no_association):

@@ -1,6 +1,7 @@
 import os
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from mustafid.demo.loader import load_demo_staff, load_preset
 from mustafid.demo.presets import DEMO_PASSWORD, PRESETS
@@ -18,18 +19,23 @@ class Command(BaseCommand):
         if preset not in PRESETS:
             raise CommandError(f"Unknown preset {preset!r}; choose one of: {', '.join(PRESETS)}")
         association, created = load_preset(preset)
-        verb = "Loaded" if created else "Already configured:"
-        self.stdout.write(f"{verb} {association.name_en} — {association.name_ar}")
+        # What `make run` prints is read by an Arabic-speaking association: Arabic throughout, names included.
+        with translation.override("ar"):
+            self._print(association, created, no_staff)
+
+    def _print(self, association, created, no_staff):
+        verb = "تم تحميل الجمعية:" if created else "الجمعية مهيأة من قبل:"
+        self.stdout.write(f"{verb} {association.name_ar}")
         policy = association.policy_in_force()
         if policy:
-            self.stdout.write(f"Policy {policy.version}: response period {policy.response_days} days, "
-                              f"{len(policy.channels)} channels")
+            self.stdout.write(f"السياسة {policy.version}: مدة الرد {policy.response_days} يومًا، "
+                              f"{len(policy.channels)} قنوات للاستلام")
         if no_staff:
             return
         users = load_demo_staff()
         self.stdout.write("")
         port = os.environ.get("PORT") or "8000"
-        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})  —  http://127.0.0.1:{port}/accounts/login/")
+        self.stdout.write(f"حسابات التجربة (كلمة المرور للجميع: {DEMO_PASSWORD})  —  http://127.0.0.1:{port}/accounts/login/")
         for user in users:
-            branch = f" — {user.branch.name_en}" if user.branch and user.is_branch_rep else ""
+            branch = f" — {user.branch.name_ar}" if user.branch and user.is_branch_rep else ""
             self.stdout.write(f"  {user.username:<12} {user.roles_display}{branch}")
