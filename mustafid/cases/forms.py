@@ -6,6 +6,10 @@ from mustafid.lib.forms import DualDateField
 from .models import Declaration, SupportType
 
 
+# What the file inputs offer: PDFs and images, so a phone offers its camera too (see DocumentUploadForm).
+UPLOAD_ACCEPT = "application/pdf,image/jpeg,image/png,image/*"
+
+
 class OpenCaseForm(forms.Form):
     support_type = forms.ModelChoiceField(
         label=_("نوع الدعم"), queryset=SupportType.objects.filter(active=True), empty_label=_("اختر نوع الدعم")
@@ -30,7 +34,9 @@ class UploadDocumentForm(forms.Form):
         self.fields["document_type"].choices = [("", _("اختر المستند"))] + [
             (pk, str(d)) for pk, d in self.document_types.items()
         ]
-        self.fields["file"].widget.attrs["accept"] = "application/pdf,image/jpeg,image/png"
+        # image/* so a phone offers its camera beside its files (not `capture`, which would refuse a PDF); the
+        # server still keeps only PDF, JPEG and PNG, sniffed from the content (lib/uploads.py).
+        self.fields["file"].widget.attrs["accept"] = UPLOAD_ACCEPT
         # The expiry date is required for the documents that have one (an ID card, a medical report): said in
         # the help text for everyone, marked required as the type is chosen (static/js/case.js).
         with_expiry = [d for d in self.document_types.values() if d.requires_expiry]
@@ -82,4 +88,4 @@ class DeclarationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scan"].widget.attrs["accept"] = "application/pdf,image/jpeg,image/png"
+        self.fields["scan"].widget.attrs["accept"] = UPLOAD_ACCEPT

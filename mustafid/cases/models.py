@@ -216,6 +216,10 @@ class Case(models.Model):
             ),
             # The requests list (cases/views.py `case_list`): keyset pages by (-received_at, -id).
             models.Index(fields=["-received_at", "-id"], name="case_received_idx"),
+            # The requests list sorted by decision due date (cases/filters.py, sort=due): those that have one.
+            models.Index(
+                fields=["decision_due_on", "id"], name="case_due_idx", condition=models.Q(decision_due_on__isnull=False)
+            ),
             # The requests list filtered by a status, and the staff home's per-status counts for a branch.
             models.Index(fields=["status", "-received_at", "-id"], name="case_status_received_idx"),
             # The staff home's "my open work" (reports/views.py `home`): the oldest waiting requests first.

@@ -25,15 +25,17 @@ from mustafid.lib.uploads import serve_file
 
 from . import actions
 from .access import access_case, access_declaration, access_document
+from .filters import CaseFilterForm, apply_filters
 from .forms import CloseCaseForm, DeclarationForm, NoteForm, OpenCaseForm, RefuseDocumentForm, UploadDocumentForm
-from .models import Case, Status, Step
+from .models import Case, Step
 from .page import render_case, show_refusal
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_list(request):
-    """Requests, filtered by status and by beneficiary (name; ID or mobile for roles that see them).
+    """Requests, filtered by status, branch, support type and received dates (either calendar) and by
+    beneficiary (name; ID or mobile for roles that see them), sorted by an index-served order (`filters.py`).
 
     The filter form is POSTed and the search kept in the session (`lib.searches`), so what was typed
     never travels in a URL; each page shown is audited with the filters and the count.
@@ -42,50 +44,49 @@ def case_list(request):
     if not user.sees_sensitive_data:
         raise PermissionDenied
     if request.method == "POST":
-        status = _known_status(request.POST.get("status", ""))
-        query = clean_search(request.POST.get("q", ""))
-        params = {"status": status} if status else {}
-        if query:
-            params["s"] = searches.remember(request, {"q": query})
-        return redirect(reverse("cases:list") + (f"?{urlencode(params)}" if params else ""))
-    status = _known_status(request.GET.get("status", ""))
-    key = request.GET.get("s", "")
-    query = clean_search(searches.recall(request, key).get("q", ""))
+        form = CaseFilterForm(request.POST)
+        filters = form.valid_filters()
+        if not form.errors:
+            params = CaseFilterForm.url_params(filters)
+            query = clean_search(filters.get("q", ""))
+            if query:
+                params["s"] = searches.remember(request, {"q": query})
+            return redirect(reverse("cases:list") + (f"?{urlencode(params)}" if params else ""))
+        key, query = "", clean_search(filters.get("q", ""))
+    else:
+        form = CaseFilterForm(request.GET)
+        filters = form.valid_filters()
+        key = request.GET.get("s", "")
+        query = clean_search(searches.recall(request, key).get("q", ""))
     visible = Case.objects.visible_to(user)
     if _sees_only_referred(user):
         # A researcher's requests (those referred to them) are scattered over the whole time index: read
         # their ids first (the referral index), then sort those few, rather than walking every request.
         visible = Case.objects.filter(pk__in=list(visible.values_list("pk", flat=True)))
-    cases = visible.select_related("beneficiary", "support_type", "branch")
-    if status == "overdue":
-        cases = cases.overdue()
-    elif status == "due_soon":
-        cases = cases.due_soon()
-    elif status:
-        cases = cases.filter(status=status)
+    cases, order = apply_filters(visible.select_related("beneficiary", "support_type", "branch"), filters)
     if query:
         cases = cases.filter(beneficiary__in=Beneficiary.objects.search(query, user=user))
-    # Keyset pages in the order of `case_received_idx` (no count of all matches, no OFFSET): see lib/paging.py.
-    page = page_of(request, cases, ("-received_at", "-pk"), size=25)
+    # Keyset pages in the order of an index (no count of all matches, no OFFSET): see lib/paging.py.
+    page = page_of(request, cases, order, size=25)
+    params = CaseFilterForm.url_params(filters)
     record(EventType.CASES_LISTED, actor=user, data={
-        "status": status, "query": query, "page": page.number, "results": len(page),
+        **{name: str(value) for name, value in params.items()}, "status": params.get("status", ""),
+        "query": query, "page": page.number, "results": len(page),
     })
+    if query:
+        params["s"] = key
     return render(request, "cases/list.html", {
-        "page": page, "status": status, "query": query, "search_key": key if query else "",
-        "list_query": urlencode({name: value for name, value in (("status", status), ("s", key if query else "")) if value}),
-        "statuses": Status.choices,
+        "page": page, "form": form, "status": params.get("status", ""), "query": query,
+        "search_key": key if query else "", "list_query": urlencode(params),
+        "filtered": bool(params.keys() - {"sort", "s"}),
         "number_search_refused": NUMBER_SEARCH_REFUSED if number_search_refused(user, query) else "",
-    })
+    }, status=400 if form.errors and request.method == "POST" else 200)
 
 
 def _sees_only_referred(user):
     return user.is_researcher and not (
         user.reads_everything or user.is_officer or user.is_branch_rep or user.is_committee_member
     )
-
-
-def _known_status(value):
-    return value if value in ("overdue", "due_soon", *Status.values) else ""
 
 
 @login_required

@@ -57,6 +57,11 @@ class KeysetPage:
         return bool(self.rows)
 
     @property
+    def shown(self):
+        """The count a list shows: the rows on this page, «25+» when another page follows (nothing is counted)."""
+        return f"{len(self.rows)}+" if self.next_cursor else str(len(self.rows))
+
+    @property
     def has_other_pages(self):
         return bool(self.next_cursor or self.previous_cursor or not self.is_first)
 

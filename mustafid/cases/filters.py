@@ -1,0 +1,95 @@
+"""The requests list's filters and sorts (cases/views.py `case_list`).
+
+Only sorts an index serves are offered: by received date either way (`case_received_idx`, or
+`case_status_received_idx` with a state, read backwards for the oldest first) and by decision due
+date (`case_due_idx`, the requests that have one). Dates are typed in either calendar (`DualDateField`).
+"""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mustafid.association.models import Branch
+from mustafid.lib.forms import DualDateField
+
+from .models import Status, SupportType
+
+# sort -> the keyset order of `lib.paging` (a key and the primary key, the same way).
+SORTS = {
+    "new": ("-received_at", "-pk"),
+    "old": ("received_at", "pk"),
+    "due": ("decision_due_on", "pk"),
+}
+SORT_CHOICES = [("new", _("الأحدث استلامًا")), ("old", _("الأقدم استلامًا")), ("due", _("أقرب موعد قرار"))]
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("الحالة"), required=False, choices=[
+        ("", _("الكل")), ("overdue", _("متأخرة عن مدة الرد")), ("due_soon", _("قريبة الموعد")), *Status.choices,
+    ])
+    q = forms.CharField(label=_("المستفيد (الاسم أو الهوية أو الجوال)"), required=False, max_length=100)
+    branch = forms.ModelChoiceField(label=_("المكتب"), queryset=Branch.objects.order_by("pk"), required=False,
+                                    empty_label=_("كل المكاتب"))
+    support_type = forms.ModelChoiceField(label=_("نوع الدعم"), queryset=SupportType.objects.order_by("pk"),
+                                          required=False, empty_label=_("كل الأنواع"))
+    received_from = DualDateField(label=_("استُلم من تاريخ"), required=False)
+    received_to = DualDateField(label=_("إلى تاريخ"), required=False)
+    sort = forms.ChoiceField(label=_("الترتيب"), required=False, choices=SORT_CHOICES)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and start > end:
+            self.add_error("received_to", _("تاريخ النهاية قبل تاريخ البداية."))
+        return data
+
+    def valid_filters(self):
+        """The filters that were understood (an unknown or mistyped one is left out, with its message on the form)."""
+        self.is_valid()
+        return {name: value for name, value in getattr(self, "cleaned_data", {}).items()
+                if name not in self.errors and value not in (None, "")}
+
+    @staticmethod
+    def url_params(filters):
+        """The filters as the list's link carries them (never the typed search: that stays in the session)."""
+        params = {}
+        for name, value in filters.items():
+            if name == "q":
+                continue
+            if isinstance(value, datetime.date):
+                value = value.isoformat()
+            elif hasattr(value, "pk"):
+                value = value.pk
+            if name == "sort" and value == "new":
+                continue
+            params[name] = value
+        return params
+
+
+def apply_filters(cases, filters):
+    """The requests matching `filters`, and the keyset order of the chosen sort."""
+    status = filters.get("status", "")
+    if status == "overdue":
+        cases = cases.overdue()
+    elif status == "due_soon":
+        cases = cases.due_soon()
+    elif status:
+        cases = cases.filter(status=status)
+    if filters.get("branch"):
+        cases = cases.filter(beneficiary__branch=filters["branch"])
+    if filters.get("support_type"):
+        cases = cases.filter(support_type=filters["support_type"])
+    if filters.get("received_from"):
+        cases = cases.filter(received_at__gte=_start_of(filters["received_from"]))
+    if filters.get("received_to"):
+        cases = cases.filter(received_at__lt=_start_of(filters["received_to"] + datetime.timedelta(days=1)))
+    sort = filters.get("sort") or "new"
+    if sort == "due":
+        cases = cases.filter(decision_due_on__isnull=False)
+    return cases, SORTS[sort]
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
