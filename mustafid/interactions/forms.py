@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mustafid.lib.forms import SaudiMobileField
+from mustafid.lib.forms import DualDateField, SaudiMobileField
 
 from .models import Interaction
 
@@ -27,3 +27,35 @@ class InteractionForm(forms.Form):
         self.fields["channel"].choices = [("", _("اختر القناة"))] + policy.channel_choices
         if beneficiary is not None:
             del self.fields["contact_name"], self.fields["contact_mobile"]
+
+
+class ContactFilterForm(forms.Form):
+    """The contacts list's filters (GET: nothing personal). Sorts by time either way, both read from
+    `contact_occurred_idx` (or the channel's, branch's or staff member's index) forwards or backwards."""
+
+    SORTS = {"new": ("-occurred_at", "-pk"), "old": ("occurred_at", "pk")}
+
+    channel = forms.ChoiceField(label=_("القناة"), required=False)
+    kind = forms.ChoiceField(label=_("النوع"), required=False,
+                             choices=[("", _("الكل")), *Interaction.Kind.choices])
+    occurred_from = DualDateField(label=_("من تاريخ"), required=False)
+    occurred_to = DualDateField(label=_("إلى تاريخ"), required=False)
+    sort = forms.ChoiceField(label=_("الترتيب"), required=False,
+                             choices=[("new", _("الأحدث أولًا")), ("old", _("الأقدم أولًا"))])
+
+    def __init__(self, *args, channels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [("", _("الكل")), *channels]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("occurred_from"), data.get("occurred_to")
+        if start and end and start > end:
+            self.add_error("occurred_to", _("تاريخ النهاية قبل تاريخ البداية."))
+        return data
+
+    def valid_filters(self):
+        """The filters understood; a mistyped one is left out, its message shown on the form."""
+        self.is_valid()
+        return {name: value for name, value in getattr(self, "cleaned_data", {}).items()
+                if name not in self.errors and value not in (None, "")}

@@ -1,8 +1,11 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -17,7 +20,7 @@ from mustafid.lib.errors import ActionRefused
 from mustafid.lib.paging import page_of
 
 from . import actions
-from .forms import InteractionForm
+from .forms import ContactFilterForm, InteractionForm
 from .models import Interaction
 
 
@@ -27,23 +30,33 @@ def interaction_list(request):
     if not (request.user.may_log_contacts or request.user.reads_everything):
         raise PermissionDenied
     interactions = Interaction.objects.visible_to(request.user).select_related("beneficiary", "staff")
-    channel = request.GET.get("channel", "")
-    if channel in Channel.values:
-        interactions = interactions.filter(channel=channel)
-    kind = request.GET.get("kind", "")
-    if kind in Interaction.Kind.values:
-        interactions = interactions.filter(kind=kind)
-    # Keyset pages in the order of `contact_occurred_idx` (no count, no OFFSET): see lib/paging.py.
-    page = page_of(request, interactions, ("-occurred_at", "-pk"), size=30)
+    form = ContactFilterForm(request.GET, channels=Channel.choices)
+    filters = form.valid_filters()
+    if filters.get("channel"):
+        interactions = interactions.filter(channel=filters["channel"])
+    if filters.get("kind"):
+        interactions = interactions.filter(kind=filters["kind"])
+    if filters.get("occurred_from"):
+        interactions = interactions.filter(occurred_at__gte=_start_of(filters["occurred_from"]))
+    if filters.get("occurred_to"):
+        interactions = interactions.filter(occurred_at__lt=_start_of(filters["occurred_to"] + datetime.timedelta(days=1)))
+    sort = filters.get("sort") or "new"
+    # Keyset pages in the order of `contact_occurred_idx`, either way (no count, no OFFSET): see lib/paging.py.
+    page = page_of(request, interactions, ContactFilterForm.SORTS[sort], size=30)
+    params = {name: value.isoformat() if isinstance(value, datetime.date) else value
+              for name, value in filters.items() if not (name == "sort" and value == "new")}
     # Names, mobiles and what was said: each page shown is a read of personal data.
     record(EventType.CONTACTS_LISTED, actor=request.user, data={
-        "channel": channel, "kind": kind, "page": page.number, "results": len(page),
+        "channel": "", "kind": "", **params, "page": page.number, "results": len(page),
     })
     return render(request, "interactions/list.html", {
-        "page": page, "channel": channel, "kind": kind, "channels": Channel.choices, "kinds": Interaction.Kind.choices,
-        "list_query": urlencode({name: value for name, value in (("channel", channel), ("kind", kind)) if value}),
+        "page": page, "form": form, "list_query": urlencode(params), "filtered": bool(params.keys() - {"sort"}),
         "sensitive": request.user.sees_sensitive_data,
     })
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 # How many people the caller lookup offers: enough to pick from, few enough to read on a phone.
