@@ -68,9 +68,18 @@ class RefuseDocumentForm(forms.Form):
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("ملاحظة"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the request page holds other forms with a `note` (the service delivery's).
+        kwargs.setdefault("auto_id", "id_incomplete_%s")
+        super().__init__(*args, **kwargs)
+
 
 class CloseCaseForm(forms.Form):
     note = forms.CharField(label=_("ملاحظة الإغلاق"), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_close_%s")
+        super().__init__(*args, **kwargs)
 
 
 class DeclarationForm(forms.Form):
