@@ -77,6 +77,39 @@ def browser(demo_association):
                 browser.close()
 
 
+def check_visited_pages(page):
+    """axe-core on every page the test loaded, in Arabic, as the user signed in at its end.
+
+    A page that user may not open (a 404, a redirect to the sign-in page) is skipped; the test that
+    visited it in its state (a failed form, an open panel) checks it there with `assert_accessible`.
+    """
+    from urllib.parse import urlsplit
+
+    from playwright.sync_api import Error as PlaywrightError
+
+    from .axe import blocking_violations, describe
+
+    urls = list(dict.fromkeys(url for url in page.visited if url.startswith("http")))
+    if not urls:
+        return
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(urls[0]))
+    page.context.add_cookies([{"name": "django_language", "value": "ar", "url": origin}])
+    found = {}
+    for url in urls:
+        try:
+            response = page.goto(url)
+        except PlaywrightError:  # the answer to a form's POST: its address takes no GET (405)
+            continue
+        if response is None or response.status != 200 or page.url != url:
+            continue
+        violations = blocking_violations(page)
+        if violations:
+            found[url] = violations
+    assert not found, "axe-core: serious or critical violations\n" + "\n".join(
+        f"{url}\n{describe(violations)}" for url, violations in found.items()
+    )
+
+
 @pytest.fixture
 def page(browser, request):
     """An Arabic page at 1280x900; on failure its screenshot and HTML go to test-results/."""
@@ -89,8 +122,13 @@ def page(browser, request):
     page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
     page.on("requestfailed", lambda req: page.problems.append(f"request failed: {req.url} {req.failure}"))
     page.on("response", lambda resp: resp.status >= 400 and page.problems.append(f"HTTP {resp.status}: {resp.url}"))
+    page.visited = []  # every page loaded, checked with axe-core once the test has passed
+    page.on("load", lambda loaded: page.visited.append(loaded.url))
     try:
         yield page
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.passed:
+            check_visited_pages(page)
     finally:
         report = getattr(request.node, "rep_call", None)
         if report is not None and report.failed:

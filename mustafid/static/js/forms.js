@@ -29,7 +29,8 @@
     var summary = document.querySelector(".error-summary");
     if (!summary) { return false; }
     openPanels(summary);
-    summary.scrollIntoView({ block: "start" });
+    // At once, not with Bootstrap's smooth scrolling: the page has just loaded, there is nothing to follow.
+    summary.scrollIntoView({ block: "start", behavior: "instant" });
     summary.focus({ preventScroll: true });
     summary.addEventListener("click", function (event) {
       var link = event.target.closest("a[href^='#']");
@@ -51,7 +52,11 @@
     if (document.querySelector("[autofocus]")) { return; }
     var forms = Array.prototype.filter.call(
       document.querySelectorAll("main form[method=post], main form[method=POST]"),
-      function (form) { return visible(form) && form.querySelector("input:not([type=hidden]), select, textarea"); }
+      function (form) {
+        // A list's search box is not a form one opens to fill in: focus stays at the top of the page.
+        return visible(form) && form.getAttribute("role") !== "search"
+          && form.querySelector("input:not([type=hidden]), select, textarea");
+      }
     );
     if (forms.length !== 1) { return; }
     var fields = forms[0].querySelectorAll(
