@@ -84,7 +84,7 @@ def caller_lookup(request):
             "query": query, "results": len(found), "contact_lookup": True, **({"refused": True} if refused else {}),
         })
     return render(request, "interactions/_lookup.html", {
-        "found": found, "query": query, "refused": NUMBER_SEARCH_REFUSED if refused else "",
+        "found": found, "query": query, "refused": NUMBER_SEARCH_REFUSED if refused else "", "oob": True,
     })
 
 

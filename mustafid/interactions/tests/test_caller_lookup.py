@@ -21,7 +21,8 @@ def test_the_officer_finds_the_caller_by_mobile_and_sees_the_full_number(client,
     assert response.status_code == 200
     assert f'value="{caller.pk}"' in page and "هادي" in page and "كريم" not in page
     assert format_mobile_local(caller.mobile) in page
-    assert 'aria-live="polite"' in page and "وُجد مستفيد واحد" in page
+    assert 'id="lookup-count" hx-swap-oob="innerHTML"' in page and "وُجد مستفيد واحد" in page
+    assert 'id="lookup-count"' in client.get("/contacts/new/").content.decode()  # the lasting live region
     searched = AuditEvent.objects.filter(event_type=EventType.REGISTRY_SEARCHED, actor=officer).get()
     assert searched.data["contact_lookup"] is True and searched.data["results"] == 1
 
