@@ -216,6 +216,7 @@ class Expansion:
         self.typed = typed
         self.kind = {}  # token id -> best match kind
         self.frequency = {}  # token id -> people holding it
+        self.typos_added = False
 
     def add(self, pk, kind, frequency):
         if pk not in self.kind or kind < self.kind[pk]:
@@ -262,6 +263,7 @@ def add_typos(expansion):
     from .models import NameToken, NameTokenVariant
 
     typed = expansion.typed
+    expansion.typos_added = True
     if len(typed) < TYPO_MIN_LENGTH:
         return expansion
     candidates = {}
@@ -326,20 +328,25 @@ def people_holding(groups, *, limit, scope=None, extra=None, first_at=None):
 
 def find_by_name(query_words, *, limit, scope=None):
     """Ranked ids of the people whose name holds every typed word: first where every word is a whole
-    name word, then where some word is the beginning of one, then where some word has one typo (words
-    that are common names as typed are not widened: WIDEN_IF_FEWER); at each step, first those whose first name is the first word typed (people
-    type names in their order)."""
+    name word, then where some word is the beginning of one, then where some word has one typo; at each
+    step, first those whose first name is the first word typed (people type names in their order).
+
+    A word that is a common name as typed (WIDEN_IF_FEWER) is taken as meant and not widened to the
+    words it begins or to typos (else «سعد» would read every «سعدون», «السعدي», «سعود» too) — unless
+    nobody is found at all: a typo can make another real name («الشمري» typed «المري»).
+    """
     if not query_words or limit <= 0:
         return []
     expansions = [expand(word) for word in query_words[: arabic.QUERY_MAX_TOKENS]]
     ranked, seen, previous = [], set(), None
-    for tier in (EXACT, PREFIX, TYPO):
-        # A word that is a common name as typed is taken as meant: only the others are widened to the
-        # words they begin and to typos (else «سعد» would read every «سعدون», «السعدي», «سعود» too).
-        widened = [e.weight(EXACT) < WIDEN_IF_FEWER for e in expansions]
+    steps = [(EXACT, False), (PREFIX, False), (TYPO, False), (TYPO, True)]
+    for tier, widen_all in steps:
+        if widen_all and ranked:
+            break
+        widened = [widen_all or e.weight(EXACT) < WIDEN_IF_FEWER for e in expansions]
         if tier == TYPO:
             for expansion, widen in zip(expansions, widened):
-                if widen:
+                if widen and not expansion.typos_added:
                     add_typos(expansion)
         groups = []
         for expansion, widen in zip(expansions, widened):

@@ -164,3 +164,13 @@ def test_a_common_name_typed_whole_is_taken_as_meant_not_widened_to_prefixes_and
     monkeypatch.setattr(search, "WIDEN_IF_FEWER", 3)  # «محمد» is held by three people here: a common name
     assert keys("محمد", officer, people) == ["muhammad", "noura", "abdullah"]
     assert keys("سعد", officer, people) == ["fatima", "saadoun", "saud"]  # held by one: still widened
+
+
+def test_a_typo_that_makes_another_common_name_is_still_found_when_nobody_has_the_name_as_typed(
+        officer, people, monkeypatch):
+    from mustafid.beneficiaries import search
+
+    make_beneficiary(by=officer, first_name="فهد", family_name="الشري")
+    monkeypatch.setattr(search, "WIDEN_IF_FEWER", 1)  # every name here counts as common
+    # «الشهري» typed «الشري» (a name of its own): nobody is «فاطمه سعد الشري», so typos are looked for.
+    assert keys("فاطمه سعد الشري", officer, people) == ["fatima"]
