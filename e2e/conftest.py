@@ -94,7 +94,7 @@ def check_visited_pages(page):
         return
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(urls[0]))
     page.context.add_cookies([{"name": "django_language", "value": "ar", "url": origin}])
-    found = {}
+    found, checked = {}, []
     for url in urls:
         try:
             response = page.goto(url)
@@ -103,8 +103,10 @@ def check_visited_pages(page):
         if response is None or response.status != 200 or page.url != url:
             continue
         violations = blocking_violations(page)
+        checked.append(url)
         if violations:
             found[url] = violations
+    print(f"\naxe-core: {len(checked)} pages checked, {len(found)} with serious or critical violations")
     assert not found, "axe-core: serious or critical violations\n" + "\n".join(
         f"{url}\n{describe(violations)}" for url, violations in found.items()
     )
