@@ -111,7 +111,13 @@ class BeneficiaryQuerySet(models.QuerySet):
         if mobile:
             exact += self.filter(mobile=mobile).order_by("-pk").values_list("pk", flat=True)[:limit]
         if len(digits) >= ID_PREFIX_MIN and len(digits) < 10:
-            exact += self.filter(national_id__startswith=digits).order_by("-pk").values_list("pk", flat=True)[:limit]
+            # No ORDER BY … LIMIT in SQL (PostgreSQL would walk the primary key backwards filtering every row):
+            # the IDs beginning with four digits or more are few; read them from the index alone (a bounded
+            # number), keep the first by ID here, then fetch those people.
+            begins = self.filter(national_id__startswith=digits).order_by().values_list("national_id", flat=True)
+            first = sorted(begins[:ID_PREFIX_READ])[:limit]
+            rows = dict(self.filter(national_id__in=first).values_list("national_id", "pk"))
+            exact += [rows[national_id] for national_id in first if national_id in rows]
         return list(dict.fromkeys(exact))[:limit]
 
 
@@ -120,6 +126,7 @@ SEARCH_LIMIT = 200
 SEARCH_LIMIT_MAX = 1000
 # An ID search by its first digits needs this many (fewer would read a large part of the registry).
 ID_PREFIX_MIN = 4
+ID_PREFIX_READ = 2000
 # A request reference or a registration number: year, dash, number («2026-00042», «2026-42»); a request's
 # reference is shown with an R («R-2026-00042», cases.Case.reference), typed with or without it.
 REFERENCE = re.compile(r"(?:[Rr]-?)?([0-9]{4})[-/]([0-9]{1,9})")
