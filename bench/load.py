@@ -131,7 +131,10 @@ def run_load(user, *, users=20, seconds=10, workers=2, out=print):
             base_rate = base_rate or rate
             p50 = percentile(latencies, 0.5) if latencies else float("nan")
             p95 = percentile(latencies, 0.95) if latencies else float("nan")
-            target = "" if path == "/bench/base/" else "≥100/s, p95 ≤150 ms, ≥50% of base"
+            target = ""
+            if path != "/bench/base/":
+                met = rate >= 100 and p95 <= 150 and rate >= base_rate / 2
+                target = "≥100/s, p95 ≤150 ms, ≥50% of base " + ("✓" if met else "✗")
             out(f"  {label:<26}{rate:>11.1f}{p50:>9.1f}{p95:>9.1f}{errors:>8}{rate / base_rate:>10.0%}  {target}")
             results[label] = {"rate": rate, "p95": p95, "errors": errors}
         return results

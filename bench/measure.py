@@ -70,7 +70,14 @@ def print_table(title, rows, out=print):
             ratio = f"{row.p95 / max(percentile(b, 0.95), 1e-6):.1f}"
         queries = "" if row.queries is None else str(row.queries)
         out(f"  {row.label:<44}{row.p50:>9.2f}{row.p95:>9.2f}   {base:<32}{ratio:>10}{queries:>9}"
-            f"  {row.target:<14}{row.note}")
+            f"  {row.target + meets(row.target, row.p95):<14}{row.note}")
+
+
+def meets(target, p95):
+    """" ✓" or " ✗" after a target like «≤30 ms» (the p95 against it); nothing when there is none."""
+    if not target.startswith("≤"):
+        return ""
+    return " ✓" if p95 <= float(target[1:].split()[0]) else " ✗"
 
 
 # ---------------------------------------------------------------------------------------------------------
