@@ -146,7 +146,9 @@ def main(argv=None):
         staff = {user.username: user for user in User.objects.filter(username__in=[
             "officer", "researcher", "manager", "auditor", "chair", "committee", "volunteer", "branch_rep"])}
         n = Beneficiary.objects.count()
-        print(f"Reusing the bench database ({n:,} beneficiaries) on {connection.vendor}")
+        print(f"Reusing the bench database ({n:,} beneficiaries) on {connection.vendor} "
+              f"({os.cpu_count()} CPUs, CONN_MAX_AGE={settings.DATABASES['default']['CONN_MAX_AGE']})")
+        rebuild_derived()  # what the counts mean may have changed with the code since it was filled
     else:
         print(f"Generating {n:,} beneficiaries on {connection.vendor} "
               f"({os.cpu_count()} CPUs, CONN_MAX_AGE={settings.DATABASES['default']['CONN_MAX_AGE']})")
