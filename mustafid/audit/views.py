@@ -2,11 +2,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
+from mustafid.lib import searches
 from mustafid.lib.arabic import clean_query
+from mustafid.lib.composition import audit_subject_targets
 from mustafid.lib.paging import page_of
 
 from .models import AuditEvent, EventType
@@ -22,34 +25,54 @@ def staff_usernames(name, limit=20):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def audit_list(request):
-    """The audit trail for managers and auditors, filterable by event, person and record."""
+    """The audit trail for managers and auditors, filterable by event, staff member and the person a row is about.
+
+    The filters are POSTed and kept in the session (`lib/searches.py`): a beneficiary's name, ID or mobile
+    typed to find the rows about them never travels in a URL. The links carry `?s=<key>` and the cursor.
+    """
     if not request.user.may_read_audit:
         raise PermissionDenied
+    if request.method == "POST":
+        typed = {name: clean_query(request.POST.get(name)) for name in ("type", "actor", "subject")}
+        key = searches.remember(request, {name: value for name, value in typed.items() if value})
+        return redirect(f"{reverse('audit:list')}?s={key}")
+    key = request.GET.get("s", "")
+    kept = searches.recall(request, key)
     events = AuditEvent.objects.select_related("actor")
-    # Filters come from the address bar: anything may arrive (NUL, a pasted page, "²"); only a known
-    # event type and cleaned, bounded texts reach the database.
-    event_type = request.GET.get("type", "")
+    # Filters come from the session or the address bar (a row's own record link): anything may arrive (NUL,
+    # a pasted page, "²"); only a known event type and cleaned, bounded texts reach the database.
+    event_type = str(kept.get("type", request.GET.get("type", "")))
     if event_type not in {str(value) for value in EventType.values}:
         event_type = ""
     if event_type:
         events = events.filter(event_type=int(event_type))
-    actor = clean_query(request.GET.get("actor"))
+    actor = clean_query(kept.get("actor", request.GET.get("actor")))
     if actor:
         # A staff member by user name or by their name as people know it («نورة العتيبي»): the few matching
         # accounts' user names, read through `audit_actor_at_idx`.
         events = events.filter(actor_label__in=[actor, *staff_usernames(actor)])
+    subject = clean_query(kept.get("subject"))
+    if subject:
+        # The person a row is about, by name or number: the apps that own the records say which rows
+        # (lib/composition.audit_subjects), each read through `audit_target_at_idx`.
+        about = Q(pk__in=[])
+        for target_type, ids in audit_subject_targets(subject, request.user):
+            about |= Q(target_type=target_type, target_id__in=ids)
+        events = events.filter(about)
     target = clean_query(request.GET.get("target")).replace(" ", "")
     if target:
+        # A row's link to the other rows about the same record.
         kind, _, pk = target.partition(":")
         events = events.filter(target_type=kind, target_id=pk) if pk else events.filter(target_type=kind)
     # Keyset pages in the order (-at, -id), served by `audit_at_idx` or, filtered, by the index that leads
     # with the filter (`audit_type_at_idx`, `audit_actor_at_idx`, `audit_target_at_idx`): no count of the
     # whole trail, no OFFSET. See lib/paging.py.
     page = page_of(request, events, ("-at", "-id"), size=50)
-    filters = {"type": event_type, "actor": actor, "target": target}
+    links = {"s": key} if kept else {name: value for name, value in
+                                     {"type": event_type, "actor": actor, "target": target}.items() if value}
     return render(request, "audit/list.html", {
-        "page": page, "types": EventType.choices, **filters,
-        "list_query": urlencode({name: value for name, value in filters.items() if value}),
+        "page": page, "types": EventType.choices, "type": event_type, "actor": actor, "subject": subject,
+        "target": target, "list_query": urlencode(links),
     })

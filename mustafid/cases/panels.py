@@ -10,11 +10,14 @@ import datetime
 from django.utils import timezone
 
 from mustafid.association.models import current_policy
-from mustafid.lib.composition import Panel, TimelineRow, TimelineSource, beneficiary_timeline, request_panels
+from mustafid.beneficiaries.audit_subjects import people_named
+from mustafid.lib.composition import (
+    AuditSubjectSource, Panel, TimelineRow, TimelineSource, audit_subjects, beneficiary_timeline, request_panels,
+)
 
 from .actions import DECLARATION_TEXT, DECLARATION_TEXT_EN
 from .forms import CloseCaseForm, DeclarationForm, NoteForm, RefuseDocumentForm, UploadDocumentForm
-from .models import Case, CaseEvent, Status, Step
+from .models import Case, CaseDocument, CaseEvent, Declaration, Status, Step
 from .progress import changed_since_signing
 
 
@@ -83,6 +86,22 @@ def _event_rows(beneficiary, user):
     return [TimelineRow(at=event.at, template="cases/timeline/event.html", item=event) for event in events]
 
 
+def _audit_records(query, user):
+    """The requests, documents and declarations of the people a query names, for the audit trail's filter."""
+    people = people_named(query, user)
+    if not people:
+        return []
+    cases = list(Case.objects.visible_to(user).filter(beneficiary__in=people).values_list("pk", flat=True)[:200])
+    documents = CaseDocument.objects.filter(case__in=cases).values_list("pk", flat=True)[:500]
+    declarations = Declaration.objects.filter(case__in=cases).values_list("pk", flat=True)[:200]
+    return [
+        (label, [str(pk) for pk in ids])
+        for label, ids in (("cases.case", cases), ("cases.casedocument", list(documents)),
+                           ("cases.declaration", list(declarations)))
+        if ids
+    ]
+
+
 def register():
     for panel in (
         Panel("documents", 10, "cases/panels/documents.html", _documents_panel),
@@ -94,3 +113,4 @@ def register():
     ):
         request_panels.register(panel)
     beneficiary_timeline.register(TimelineSource("case_events", 20, _event_rows))
+    audit_subjects.register(AuditSubjectSource("cases", 20, _audit_records))

@@ -12,6 +12,8 @@ small template) when it starts:
   (the requests' events from `cases`, the contacts from `interactions`).
 * `registration_sources`: where a new registration may start from (a contact logged before
   the person was registered, from `interactions`).
+* `audit_subjects`: how the audit trail (at the ground) finds the records about a person typed by
+  name or number — a beneficiary's record from `beneficiaries`, their requests from `cases`.
 
 A registry holds entries by name; registering a name again replaces the entry (tests may
 start apps twice). `mustafid/tests/test_layers.py` keeps the imports pointing down.
@@ -63,6 +65,18 @@ class RegistrationSource:
     find: Callable
 
 
+@dataclass(frozen=True)
+class AuditSubjectSource:
+    """find(query, user) -> [(target_type, [target ids])] of the records about the people the query names.
+
+    `target_type` is the model label the audit rows keep (`beneficiaries.beneficiary`).
+    """
+
+    name: str
+    order: int
+    find: Callable
+
+
 class Registry:
     def __init__(self, name):
         self.name = name
@@ -82,6 +96,12 @@ class Registry:
 request_panels = Registry("request_panels")
 beneficiary_timeline = Registry("beneficiary_timeline")
 registration_sources = Registry("registration_sources")
+audit_subjects = Registry("audit_subjects")
+
+
+def audit_subject_targets(query, user):
+    """Every (target_type, ids) that the registered sources find for `query`."""
+    return [found for source in audit_subjects for found in source.find(query, user)]
 
 
 def timeline_rows(beneficiary, user):

@@ -90,6 +90,7 @@ reports:home                   -                          GET    login 200   200
 association:staff_tools        -                          GET    login 200   200   200   200   200   200   200   200   200
 association:staff_tool_file    staff_tool                 GET    login 200   200   200   200   200   200   200   200   200
 audit:list                     -                          GET    login 403   403   403   403   403   403   200   200   403
+audit:list                     -                          POST   login 403   403   403   403   403   403   302   302   403
 admin:index                    -                          GET    admin admin admin admin admin admin admin 200   admin admin
 settings_login                 -                          GET    login login login login login login login login login login
 
@@ -383,6 +384,7 @@ PAYLOADS = {
     "accounts:password": lambda w, obj, user: {"old_password": DEMO_PASSWORD, "new_password1": "ورد-الربيع-2031",
                                                "new_password2": "ورد-الربيع-2031"},
     "beneficiaries:list": lambda w, obj, user: {"q": "ريان"},
+    "audit:list": lambda w, obj, user: {"subject": "ريان"},
     "beneficiaries:new": new_beneficiary_data,
     "beneficiaries:edit": lambda w, obj, user: beneficiary_data(obj, city="خميس مشيط"),
     "beneficiaries:household_add": lambda w, obj, user: {"name": "عمر", "relation": "son"},
@@ -427,6 +429,8 @@ WRITTEN = {
     # A search is posted (so IDs stay out of URLs) and changes nothing.
     "beneficiaries:list": None,
     "cases:list": None,
+    # The audit trail's filters are posted (a person's ID stays out of URLs) and change nothing.
+    "audit:list": None,
     "beneficiaries:new": EventType.BENEFICIARY_CREATED,
     "beneficiaries:edit": EventType.BENEFICIARY_UPDATED,
     "beneficiaries:household_add": EventType.HOUSEHOLD_MEMBER_ADDED,
