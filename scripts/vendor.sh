@@ -52,6 +52,66 @@ for f in bootstrap.bundle.min.js bootstrap.bundle.min.js.map; do
 done
 cp "$BS/LICENSE" "$BS_OUT/LICENSE"
 
+# --- Bootstrap trimmed to what the pages use (purgecss): base.html loads these, not the full files,
+# so the render-blocking CSS is a fraction of Bootstrap's ~230 KB. A class is kept when its name
+# appears in a template, in our JS, in our Python (form widgets), or in Bootstrap's bundle JS (the
+# classes it toggles: show, collapsing, fade, modal-*, dropdown-*...). Classes put together at run
+# time are in the safelist below: add to it when a template builds a Bootstrap class from a variable.
+# CSS variables, keyframes and @font-face are never removed. The full files stay for reference.
+ROOT="$ROOT" node - "$BS" "$BS_OUT" <<'JS'
+const fs = require("fs");
+const path = require("path");
+const [bsDir, outDir] = process.argv.slice(2);
+const root = process.env.ROOT;
+(async () => {
+  const { PurgeCSS } = await import("purgecss");
+  const content = [
+    `${root}/mustafid/**/templates/**/*.html`,
+    `${root}/mustafid/static/js/*.js`,
+    `${root}/mustafid/**/*.py`,
+    path.join(bsDir, "dist/js/bootstrap.bundle.js"),
+  ];
+  // Bootstrap's JS components whose names appear nowhere in our own sources are not on any page:
+  // their classes go even though the bundle names them (using one, e.g. a modal, brings them back).
+  const fg = require(path.join(process.cwd(), "node_modules/fast-glob"));
+  const ours = fg.sync(content.slice(0, 3)).map((f) => fs.readFileSync(f, "utf8")).join("\n");
+  const components = ["modal", "offcanvas", "carousel", "toast", "tooltip", "popover", "dropdown",
+                      "accordion", "scrollspy"];
+  const unused = components.filter((c) => !new RegExp(`\\b${c}\\b`).test(ours));
+  if (unused.includes("dropdown")) unused.push("dropup", "dropstart", "dropend");
+  if (unused.includes("tooltip")) unused.push("bs-tooltip");
+  if (unused.includes("popover")) unused.push("bs-popover");
+  const blocklist = unused.map((c) => new RegExp(`^${c}(-|$)`));
+  console.log(`vendor.sh: Bootstrap components not used, trimmed: ${unused.join(" ")}`);
+  const safelist = {
+    standard: [
+      // base.html: alert-{{ message.tags }} (error -> danger).
+      /^alert-(success|info|warning|danger)$/,
+      // Validation states (forms.js and the server-side error rendering).
+      "was-validated", "is-invalid", "invalid-feedback",
+      // Toggled by bootstrap.bundle.js (kept explicitly: some names are built from parts there).
+      "show", "showing", "hiding", "collapse", "collapsing", "collapse-horizontal", "fade", "active", "disabled",
+    ],
+    // Attribute and state selectors Bootstrap relies on (Popper's placement, theme, focus).
+    greedy: [/data-bs-popper/, /data-bs-theme/, /focus-visible/],
+    variables: [/^--bs-/],
+  };
+  for (const name of ["bootstrap.rtl.min.css", "bootstrap.min.css"]) {
+    const css = fs.readFileSync(path.join(bsDir, "dist/css", name), "utf8")
+      .replace(/\/\*# sourceMappingURL=[^*]*\*\/\s*$/, "");
+    const [result] = await new PurgeCSS().purge({
+      content, css: [{ raw: css }], safelist, blocklist,
+      keyframes: false, fontFace: false, variables: false,
+    });
+    // The purged output keeps Bootstrap's licence banner; empty lines left by removed rules go.
+    const out = result.css.replace(/\n\s*\n/g, "\n").trim() + "\n";
+    const target = name.replace(/\.min\.css$/, ".purged.min.css");
+    fs.writeFileSync(path.join(outDir, target), out);
+    console.log(`vendor.sh: ${target} ${out.length} bytes (from ${css.length})`);
+  }
+})().catch((error) => { console.error(error); process.exit(1); });
+JS
+
 # --- axe-core (MPL-2.0): the accessibility checker the browser tests (e2e/) inject into each page
 # they visit. Served from /static/ like any of our scripts, so the strict CSP ('self') lets it in;
 # no page of the app loads it.
