@@ -36,6 +36,7 @@ def policy(request):
     version = association.policy_in_force()
     if version is None:
         raise Http404
+    request._association = association  # the header's context processor reads it instead of a second query
     return render(
         request,
         "association/policy.html",

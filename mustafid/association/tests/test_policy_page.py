@@ -97,3 +97,10 @@ def test_healthz_answers_503_when_the_database_does_not(db, monkeypatch):
         patch.setattr(connection, "cursor", broken_cursor)
         response = Client().get("/healthz")
     assert response.status_code == 503
+
+
+def test_the_public_policy_page_reads_the_association_once(no_association, client, django_assert_num_queries):
+    load_preset("aoun")
+    # The association, its policy in force and the staff tools: one query each, the header reuses the first.
+    with django_assert_num_queries(3):
+        assert client.get("/policy/").status_code == 200
