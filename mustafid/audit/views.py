@@ -1,15 +1,21 @@
+import datetime
+
+from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from mustafid.lib import searches
 from mustafid.lib.arabic import clean_query
 from mustafid.lib.composition import audit_subject_targets
+from mustafid.lib.forms import DualDateField
 from mustafid.lib.paging import page_of
 
 from .models import AuditEvent, EventType
@@ -36,6 +42,11 @@ def audit_list(request):
         raise PermissionDenied
     if request.method == "POST":
         typed = {name: clean_query(request.POST.get(name)) for name in ("type", "actor", "subject")}
+        dates = AuditDatesForm(request.POST)
+        if not dates.is_valid():
+            return _render(request, AuditEvent.objects.none(), dates=dates, status=400,
+                           **{name: typed[name] for name in ("actor", "subject")}, type=typed["type"])
+        typed.update({name: value.isoformat() for name, value in dates.cleaned_data.items() if value})
         key = searches.remember(request, {name: value for name, value in typed.items() if value})
         return redirect(f"{reverse('audit:list')}?s={key}")
     key = request.GET.get("s", "")
@@ -61,18 +72,45 @@ def audit_list(request):
         for target_type, ids in audit_subject_targets(subject, request.user):
             about |= Q(target_type=target_type, target_id__in=ids)
         events = events.filter(about)
+    # A date range in either calendar, read as whole days in Riyadh, on `audit_at_idx`.
+    dates = AuditDatesForm({name: kept.get(name, "") for name in ("at_from", "at_to")})
+    if dates.is_valid():
+        if dates.cleaned_data["at_from"]:
+            events = events.filter(at__gte=day_start(dates.cleaned_data["at_from"]))
+        if dates.cleaned_data["at_to"]:
+            events = events.filter(at__lt=day_start(dates.cleaned_data["at_to"] + datetime.timedelta(days=1)))
     target = clean_query(request.GET.get("target")).replace(" ", "")
     if target:
         # A row's link to the other rows about the same record.
         kind, _, pk = target.partition(":")
         events = events.filter(target_type=kind, target_id=pk) if pk else events.filter(target_type=kind)
+    links = {"s": key} if kept else {name: value for name, value in
+                                     {"type": event_type, "actor": actor, "target": target}.items() if value}
+    return _render(request, events, dates=dates, type=event_type, actor=actor, subject=subject, target=target,
+                   list_query=urlencode(links))
+
+
+class AuditDatesForm(forms.Form):
+    at_from = DualDateField(label=_("من تاريخ"), required=False)
+    at_to = DualDateField(label=_("إلى تاريخ"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("at_from") and data.get("at_to") and data["at_from"] > data["at_to"]:
+            self.add_error("at_to", _("تاريخ النهاية قبل تاريخ البداية."))
+        return data
+
+
+def day_start(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _render(request, events, *, dates, status=200, **filters):
     # Keyset pages in the order (-at, -id), served by `audit_at_idx` or, filtered, by the index that leads
     # with the filter (`audit_type_at_idx`, `audit_actor_at_idx`, `audit_target_at_idx`): no count of the
     # whole trail, no OFFSET. See lib/paging.py.
     page = page_of(request, events, ("-at", "-id"), size=50)
-    links = {"s": key} if kept else {name: value for name, value in
-                                     {"type": event_type, "actor": actor, "target": target}.items() if value}
+    filters.setdefault("list_query", "")
     return render(request, "audit/list.html", {
-        "page": page, "types": EventType.choices, "type": event_type, "actor": actor, "subject": subject,
-        "target": target, "list_query": urlencode(links),
-    })
+        "page": page, "types": EventType.choices, "dates": dates, **filters,
+    }, status=status)

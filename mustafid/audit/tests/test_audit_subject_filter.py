@@ -51,3 +51,30 @@ def test_only_managers_and_auditors_may_filter(client, staff):
     client.force_login(staff["officer"])
     assert client.post(reverse("audit:list"), {"subject": "ريان"}).status_code == 403
     assert not AuditEvent.objects.filter(event_type=EventType.REGISTRY_SEARCHED, actor=staff["officer"]).exists()
+
+
+def test_a_date_range_in_either_calendar_keeps_the_rows_of_those_days(client, staff, make_case):
+    import datetime
+
+    from django.utils import timezone
+
+    from mustafid.lib.hijri import to_hijri
+
+    make_case("received")
+    old = AuditEvent.objects.order_by("pk").first()
+    AuditEvent.objects.filter(pk=old.pk).update(at=timezone.now() - datetime.timedelta(days=40))
+    client.force_login(staff["auditor"])
+    today = timezone.localdate()
+    year, month, day = to_hijri(today)
+    for typed in (today.isoformat(), f"{year}/{month:02d}/{day:02d}"):
+        _location, page = _filter(client, at_from=typed, at_to=typed)
+        rows = list(page.context["page"])
+        assert rows and old.pk not in {row.pk for row in rows}, typed
+        assert all(timezone.localdate(row.at) == today for row in rows)
+
+
+def test_a_range_that_ends_before_it_starts_is_refused_with_a_message(client, staff):
+    client.force_login(staff["auditor"])
+    response = client.post(reverse("audit:list"), {"at_from": "2026-05-02", "at_to": "2026-05-01"})
+    assert response.status_code == 400
+    assert "تاريخ النهاية قبل تاريخ البداية." in response.content.decode()
