@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mustafid.accounts.models import Role, User
+from mustafid.lib.forms import DualDateField
 
 
 class ReferralForm(forms.Form):
@@ -17,3 +18,18 @@ class ReferralForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("رد الباحث"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+
+class ReferralFilterForm(forms.Form):
+    referred_from = DualDateField(label=_("أُحيلت من تاريخ"), required=False)
+    referred_to = DualDateField(label=_("إلى تاريخ"), required=False)
+    sort = forms.ChoiceField(label=_("الترتيب"), required=False,
+                             choices=[("new", _("الأحدث أولًا")), ("old", _("الأقدم أولًا"))])
+    state = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        data.pop("state", None)
+        if data.get("referred_from") and data.get("referred_to") and data["referred_from"] > data["referred_to"]:
+            self.add_error("referred_to", _("تاريخ النهاية قبل تاريخ البداية."))
+        return data

@@ -1,7 +1,11 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,7 +22,7 @@ from mustafid.lib.paging import page_of
 
 from . import actions
 from .access import access_referral
-from .forms import AnswerForm, ReferralForm
+from .forms import AnswerForm, ReferralFilterForm, ReferralForm
 from .models import Referral
 
 
@@ -69,15 +73,33 @@ def referral_list(request):
     state = "all" if request.GET.get("state") == "all" else ""
     if state != "all":
         referrals = referrals.open()
-    # Keyset pages in the order of `referral_referred_idx` (open ones: `referral_open_idx`); see lib/paging.py.
-    page = page_of(request, referrals, ("-referred_at", "-pk"), size=30)
+    # Dates carry no personal data: the filter is a plain GET form. A mistyped date is said on the form.
+    filters = ReferralFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    if chosen.get("referred_from"):
+        referrals = referrals.filter(referred_at__gte=day_start(chosen["referred_from"]))
+    if chosen.get("referred_to"):
+        referrals = referrals.filter(referred_at__lt=day_start(chosen["referred_to"] + datetime.timedelta(days=1)))
+    oldest_first = chosen.get("sort") == "old"
+    # Keyset pages in the order of `referral_referred_idx` (open ones: `referral_open_idx`), read either way;
+    # see lib/paging.py.
+    order = ("referred_at", "pk") if oldest_first else ("-referred_at", "-pk")
+    page = page_of(request, referrals, order, size=30)
     # Who was referred and why: each view of the list is a read of personal data.
     record(EventType.REFERRALS_LISTED, actor=user, data={
         "state": state, "page": page.number, "results": len(page),
+        **{name: str(value) for name, value in chosen.items() if value},
     })
+    params = {"state": state} if state else {}
+    params.update({name: (value.isoformat() if hasattr(value, "isoformat") else value)
+                   for name, value in chosen.items() if value})
     return render(request, "research/list.html", {
-        "referrals": page, "page": page, "state": state, "list_query": "state=all" if state else "",
-    })
+        "referrals": page, "page": page, "state": state, "filters": filters, "list_query": urlencode(params),
+    }, status=400 if filters.is_bound and filters.errors else 200)
+
+
+def day_start(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 @login_required
