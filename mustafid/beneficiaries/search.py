@@ -23,6 +23,7 @@ edit actions, the admin and any other save keep them), by the import's `_write_b
 
 import datetime
 import heapq
+import time
 from collections import Counter, defaultdict
 
 from django.db import transaction
@@ -355,14 +356,67 @@ def find_by_name(query_words, *, limit, scope=None):
         if any(not ids for ids, _weight in groups) or groups == previous:
             continue
         previous = groups
-        for first_at in (0, None):
-            for pk in people_holding(groups, limit=limit + len(seen), scope=scope, first_at=first_at):
+        wanted = limit + len(seen)
+        if _expected(groups) < wanted / 2:
+            # Few people hold all the words (by the words' frequencies): read them all, newest first, and
+            # pick out those whose first name is the first word typed by one probe on the few ids found,
+            # instead of a second intersection of the same posting lists restricted to the first name.
+            holding = people_holding(groups, limit=wanted, scope=scope)
+            if len(holding) < wanted:
+                first = _first_word_first(holding, groups[0][0])
+                stages = ([pk for pk in holding if pk in first], holding)
+            else:
+                stages = (people_holding(groups, limit=wanted, scope=scope, first_at=0), holding)
+        else:
+            # Many: the first names first, which often fill the page on their own.
+            stages = (lambda: people_holding(groups, limit=wanted, scope=scope, first_at=0),
+                      lambda: people_holding(groups, limit=wanted, scope=scope))
+        for found in stages:
+            for pk in (found() if callable(found) else found):
                 if pk not in seen:
                     seen.add(pk)
                     ranked.append(pk)
             if len(ranked) >= limit:
                 return ranked[:limit]
     return ranked[:limit]
+
+
+def _expected(groups):
+    """About how many people hold a word of every group, were names drawn independently."""
+    weights = sorted(weight for _ids, weight in groups)
+    expected = weights[0]
+    if len(weights) > 1:
+        people = _registry_size()
+        for weight in weights[1:]:
+            expected *= min(1.0, weight / people)
+    return expected
+
+
+_SIZE = {"at": -1e9, "people": 1}
+
+
+def _registry_size(ttl=600):
+    """About how many people are in the name index: each holds about four words (read at most every `ttl` s)."""
+    from django.db.models import Sum
+
+    from .models import NameToken
+
+    now = time.monotonic()
+    if now - _SIZE["at"] > ttl:
+        total = NameToken.objects.aggregate(total=Sum("frequency"))["total"] or 0
+        _SIZE.update(at=now, people=max(1, total // 4))
+    return _SIZE["people"]
+
+
+def _first_word_first(people, token_ids):
+    """Which of these people have one of these words as their first name (position 0)."""
+    from .models import BeneficiaryNameToken as Link
+
+    first = set()
+    for chunk in _chunks(people):
+        first.update(Link.objects.filter(beneficiary_id__in=chunk, token_id__in=sorted(token_ids), position=0)
+                     .values_list("beneficiary_id", flat=True))
+    return first
 
 
 # ---------------------------------------------------------------------------------------------
