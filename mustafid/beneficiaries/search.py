@@ -52,6 +52,10 @@ SINGLE_READS = 6
 # SQLite's limit on variables per statement is far above this; it keeps IN lists short on both.
 CHUNK = 500
 ARTICLE = "ال"
+# A rank step reads everyone holding the words first (and picks out the first-name matches from them) when
+# fewer than FEW × the page are expected to hold them; else it reads the first-name matches first. Wrong the
+# first way costs a read that stops early (many hold them); wrong the other way, a second whole intersection.
+FEW = 2
 
 EXACT, PREFIX, TYPO = 0, 1, 2
 
@@ -296,6 +300,12 @@ def people_holding(groups, *, limit, scope=None, extra=None, first_at=None):
     groups = [(ids, weight, first_at if i == 0 else None) for i, (ids, weight) in enumerate(groups)]
     if limit <= 0 or not groups or any(not ids for ids, _weight, _at in groups):
         return []
+    # A word typed twice («عبد الرحمن عبدالرحمن»): one probe is enough (the first keeps its name part).
+    unique = []
+    for group in groups:
+        if not any(set(group[0]) == set(kept[0]) and group[2] is None for kept in unique):
+            unique.append(group)
+    groups = unique
     groups.sort(key=lambda group: group[1])
     (driver, _weight, driver_at), others = groups[0], groups[1:]
     links = Link.objects.all()
@@ -357,7 +367,7 @@ def find_by_name(query_words, *, limit, scope=None):
             continue
         previous = groups
         wanted = limit + len(seen)
-        if _expected(groups) < wanted / 2:
+        if _expected(groups) < wanted * FEW:
             # Few people hold all the words (by the words' frequencies): read them all, newest first, and
             # pick out those whose first name is the first word typed by one probe on the few ids found,
             # instead of a second intersection of the same posting lists restricted to the first name.
