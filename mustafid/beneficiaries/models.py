@@ -78,6 +78,14 @@ class BeneficiaryQuerySet(models.QuerySet):
         limit = SEARCH_LIMIT if limit is None else max(0, min(int(limit), SEARCH_LIMIT_MAX))
         number = _number_part(query)
         if REFERENCE.fullmatch(number) or re.fullmatch(r"\+?[0-9]+", number):
+            if limit and _whole_national_id(number):
+                # A whole national ID is never a mobile and is unique: one indexed equality, read with the page.
+                return self.filter(national_id=number.lstrip("+"))
+            mobile = _only_a_mobile(number)
+            if limit and mobile:
+                # Only a mobile (it can be no ID, whole or begun): one statement, newest first, read with the page.
+                newest = self.filter(mobile=mobile).order_by("-pk").values("pk")[:limit]
+                return self.filter(pk__in=newest).order_by("-pk")
             ids = self._find_by_number(number, limit=limit)
         else:
             ids = find_by_name(arabic.name_tokens(query), limit=limit, scope=self)
@@ -103,7 +111,8 @@ class BeneficiaryQuerySet(models.QuerySet):
             exact += self.filter(registration_number=f"{year}-{serial:05d}").values_list("pk", flat=True)
             return list(dict.fromkeys(exact))[:limit]
         digits = number.lstrip("+")
-        exact += self.filter(national_id=digits).values_list("pk", flat=True)
+        if _may_be_national_id(digits):
+            exact += self.filter(national_id=digits).values_list("pk", flat=True)
         try:
             mobile = saudi.clean_mobile(number)
         except Exception:
@@ -146,6 +155,37 @@ def _number_part(query):
     if REFERENCE.fullmatch(text):
         return text
     return text.replace("-", "")
+
+
+def _may_be_national_id(digits):
+    """Whether these digits can be a stored national ID or iqama (`saudi.clean_national_id`: 10 digits, 1 or 2
+    first), so a mobile typed «05…» or «9665…» costs no lookup by ID."""
+    return len(digits) == 10 and digits[0] in "12"
+
+
+def _whole_national_id(number):
+    """Whether the typed number is a whole national ID or iqama (and so not a mobile, a reference or a prefix)."""
+    if REFERENCE.fullmatch(number) or not _may_be_national_id(number.lstrip("+")):
+        return False
+    try:
+        saudi.clean_mobile(number)
+    except Exception:
+        return True
+    return False
+
+
+def _only_a_mobile(number):
+    """The mobile (E.164) the typed number is, when it can be nothing else: no national ID, whole or by its first
+    digits (`_find_by_number`), and no reference. Else ""."""
+    digits = number.lstrip("+")
+    if REFERENCE.fullmatch(number) or _may_be_national_id(digits):
+        return ""
+    if ID_PREFIX_MIN <= len(digits) < 10 and digits[0] in "12":
+        return ""
+    try:
+        return saudi.clean_mobile(number)
+    except Exception:
+        return ""
 
 
 def has_digits(query):
