@@ -1,5 +1,3 @@
-import datetime
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -7,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -15,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from mustafid.lib import searches
 from mustafid.lib.arabic import clean_query
 from mustafid.lib.composition import audit_subject_targets
-from mustafid.lib.forms import DualDateField
+from mustafid.lib.forms import DualDateField, refuse_reversed_range, within_days
 from mustafid.lib.paging import page_of
 
 from .models import AuditEvent, EventType
@@ -75,10 +72,7 @@ def audit_list(request):
     # A date range in either calendar, read as whole days in Riyadh, on `audit_at_idx`.
     dates = AuditDatesForm({name: kept.get(name, "") for name in ("at_from", "at_to")})
     if dates.is_valid():
-        if dates.cleaned_data["at_from"]:
-            events = events.filter(at__gte=day_start(dates.cleaned_data["at_from"]))
-        if dates.cleaned_data["at_to"]:
-            events = events.filter(at__lt=day_start(dates.cleaned_data["at_to"] + datetime.timedelta(days=1)))
+        events = within_days(events, "at", dates.cleaned_data["at_from"], dates.cleaned_data["at_to"])
     target = clean_query(request.GET.get("target")).replace(" ", "")
     if target:
         # A row's link to the other rows about the same record.
@@ -96,13 +90,7 @@ class AuditDatesForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("at_from") and data.get("at_to") and data["at_from"] > data["at_to"]:
-            self.add_error("at_to", _("تاريخ النهاية قبل تاريخ البداية."))
-        return data
-
-
-def day_start(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        return refuse_reversed_range(self, data, "at_from", "at_to")
 
 
 def _render(request, events, *, dates, status=200, **filters):

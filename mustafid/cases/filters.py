@@ -8,11 +8,10 @@ date (`case_due_idx`, the requests that have one). Dates are typed in either cal
 import datetime
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mustafid.association.models import Branch
-from mustafid.lib.forms import DualDateField
+from mustafid.lib.forms import DualDateField, refuse_reversed_range, within_days
 
 from .models import Status, SupportType
 
@@ -39,11 +38,7 @@ class CaseFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("الترتيب"), required=False, choices=SORT_CHOICES)
 
     def clean(self):
-        data = super().clean()
-        start, end = data.get("received_from"), data.get("received_to")
-        if start and end and start > end:
-            self.add_error("received_to", _("تاريخ النهاية قبل تاريخ البداية."))
-        return data
+        return refuse_reversed_range(self, super().clean(), "received_from", "received_to")
 
     def valid_filters(self):
         """The filters that were understood (an unknown or mistyped one is left out, with its message on the form)."""
@@ -81,15 +76,8 @@ def apply_filters(cases, filters):
         cases = cases.filter(beneficiary__branch=filters["branch"])
     if filters.get("support_type"):
         cases = cases.filter(support_type=filters["support_type"])
-    if filters.get("received_from"):
-        cases = cases.filter(received_at__gte=_start_of(filters["received_from"]))
-    if filters.get("received_to"):
-        cases = cases.filter(received_at__lt=_start_of(filters["received_to"] + datetime.timedelta(days=1)))
+    cases = within_days(cases, "received_at", filters.get("received_from"), filters.get("received_to"))
     sort = filters.get("sort") or "new"
     if sort == "due":
         cases = cases.filter(decision_due_on__isnull=False)
     return cases, SORTS[sort]
-
-
-def _start_of(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

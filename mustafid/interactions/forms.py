@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mustafid.lib.forms import DualDateField, SaudiMobileField
+from mustafid.lib.forms import DualDateField, SaudiMobileField, refuse_reversed_range
 
 from .models import Interaction
 
@@ -48,11 +48,7 @@ class ContactFilterForm(forms.Form):
         self.fields["channel"].choices = [("", _("الكل")), *channels]
 
     def clean(self):
-        data = super().clean()
-        start, end = data.get("occurred_from"), data.get("occurred_to")
-        if start and end and start > end:
-            self.add_error("occurred_to", _("تاريخ النهاية قبل تاريخ البداية."))
-        return data
+        return refuse_reversed_range(self, super().clean(), "occurred_from", "occurred_to")
 
     def valid_filters(self):
         """The filters understood; a mistyped one is left out, its message shown on the form."""

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -17,6 +16,7 @@ from mustafid.beneficiaries.access import access_beneficiary
 from mustafid.beneficiaries.disclosure import disclose, disclose_all
 from mustafid.beneficiaries.models import NUMBER_SEARCH_REFUSED, Beneficiary, clean_search, number_search_refused
 from mustafid.lib.errors import ActionRefused
+from mustafid.lib.forms import within_days
 from mustafid.lib.paging import page_of
 
 from . import actions
@@ -36,10 +36,7 @@ def interaction_list(request):
         interactions = interactions.filter(channel=filters["channel"])
     if filters.get("kind"):
         interactions = interactions.filter(kind=filters["kind"])
-    if filters.get("occurred_from"):
-        interactions = interactions.filter(occurred_at__gte=_start_of(filters["occurred_from"]))
-    if filters.get("occurred_to"):
-        interactions = interactions.filter(occurred_at__lt=_start_of(filters["occurred_to"] + datetime.timedelta(days=1)))
+    interactions = within_days(interactions, "occurred_at", filters.get("occurred_from"), filters.get("occurred_to"))
     sort = filters.get("sort") or "new"
     # Keyset pages in the order of `contact_occurred_idx`, either way (no count, no OFFSET): see lib/paging.py.
     page = page_of(request, interactions, ContactFilterForm.SORTS[sort], size=30)
@@ -53,10 +50,6 @@ def interaction_list(request):
         "page": page, "form": form, "list_query": urlencode(params), "filtered": bool(params.keys() - {"sort"}),
         "sensitive": request.user.sees_sensitive_data,
     })
-
-
-def _start_of(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 # How many people the caller lookup offers: enough to pick from, few enough to read on a phone.

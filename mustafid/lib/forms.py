@@ -247,3 +247,27 @@ class LocalizedDecimalField(forms.DecimalField):
         attrs = super().widget_attrs(widget)
         attrs.update(_defaults_not_in(widget, {"inputmode": "decimal", "dir": "ltr"}))
         return attrs
+
+
+def day_start(day):
+    """Midnight at the start of `day` in the association's time zone (Riyadh)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def within_days(queryset, field, start=None, end=None):
+    """Rows whose datetime `field` falls on the days `start` to `end` (both included, either may be None).
+
+    A half-open range on the field itself, so the list's index on it serves the filter.
+    """
+    if start:
+        queryset = queryset.filter(**{f"{field}__gte": day_start(start)})
+    if end:
+        queryset = queryset.filter(**{f"{field}__lt": day_start(end + datetime.timedelta(days=1))})
+    return queryset
+
+
+def refuse_reversed_range(form, data, start, end):
+    """A date range filter's check, for a form's clean(): the end may not come before the start."""
+    if data.get(start) and data.get(end) and data[start] > data[end]:
+        form.add_error(end, gettext("تاريخ النهاية قبل تاريخ البداية."))
+    return data

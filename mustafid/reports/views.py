@@ -21,6 +21,7 @@ from mustafid.audit.models import AuditEvent
 from mustafid.cases.models import SUBMITTED_STATES, WAITING_ON_INTAKE, Case, CaseStatusCount, Status
 from mustafid.committee.models import Decision
 from mustafid.interactions.models import Interaction
+from mustafid.lib.forms import day_start
 from mustafid.research.models import Referral
 
 # Rows per list on the home: a phone's screen or two; each list links to its full page.
@@ -63,7 +64,7 @@ def decisions_on_time(since):
 
 
 def _start_of_today():
-    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+    return day_start(timezone.localdate())
 
 
 def _cases(queryset):

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mustafid.accounts.models import Role, User
-from mustafid.lib.forms import DualDateField
+from mustafid.lib.forms import DualDateField, refuse_reversed_range
 
 
 class ReferralForm(forms.Form):
@@ -30,6 +30,4 @@ class ReferralFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         data.pop("state", None)
-        if data.get("referred_from") and data.get("referred_to") and data["referred_from"] > data["referred_to"]:
-            self.add_error("referred_to", _("تاريخ النهاية قبل تاريخ البداية."))
-        return data
+        return refuse_reversed_range(self, data, "referred_from", "referred_to")

@@ -1,10 +1,7 @@
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -18,6 +15,7 @@ from mustafid.cases.models import Step
 from mustafid.cases.page import render_case, show_refusal
 from mustafid.interactions.access import access_interaction
 from mustafid.lib.errors import ActionRefused
+from mustafid.lib.forms import within_days
 from mustafid.lib.paging import page_of
 
 from . import actions
@@ -76,10 +74,7 @@ def referral_list(request):
     # Dates carry no personal data: the filter is a plain GET form. A mistyped date is said on the form.
     filters = ReferralFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
-    if chosen.get("referred_from"):
-        referrals = referrals.filter(referred_at__gte=day_start(chosen["referred_from"]))
-    if chosen.get("referred_to"):
-        referrals = referrals.filter(referred_at__lt=day_start(chosen["referred_to"] + datetime.timedelta(days=1)))
+    referrals = within_days(referrals, "referred_at", chosen.get("referred_from"), chosen.get("referred_to"))
     oldest_first = chosen.get("sort") == "old"
     # Keyset pages in the order of `referral_referred_idx` (open ones: `referral_open_idx`), read either way;
     # see lib/paging.py.
@@ -96,10 +91,6 @@ def referral_list(request):
     return render(request, "research/list.html", {
         "referrals": page, "page": page, "state": state, "filters": filters, "list_query": urlencode(params),
     }, status=400 if filters.is_bound and filters.errors else 200)
-
-
-def day_start(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 @login_required
