@@ -70,7 +70,7 @@ class BeneficiaryQuerySet(models.QuerySet):
         """
         from .search import find_by_name
 
-        query = clean_search(query)
+        query = arabic.clean_query(query)
         if not query:
             return self
         if has_digits(query) and not may_search_by_number(user):
@@ -144,11 +144,6 @@ REFERENCE = re.compile(r"(?:[Rr]-?)?([0-9]{4})[-/]([0-9]{1,9})")
 NUMBER_SEARCH_REFUSED = _("البحث برقم الهوية أو الجوال غير متاح لدورك؛ ابحث بالاسم")
 
 
-def clean_search(query):
-    """The query as searched: no NUL or bidi controls, at most 100 characters and 6 words (`arabic.clean_query`)."""
-    return arabic.clean_query(query)
-
-
 def _number_part(query):
     """The query as a number: ASCII digits, no spaces; dashes dropped except in a reference «2026-00042»."""
     text = arabic.to_ascii_digits(query).replace(" ", "")
@@ -200,7 +195,7 @@ def may_search_by_number(user):
 
 def number_search_refused(user, query):
     """Whether the page should say that this role may not search by ID or mobile."""
-    return bool(clean_search(query)) and has_digits(query) and not may_search_by_number(user)
+    return bool(arabic.clean_query(query)) and has_digits(query) and not may_search_by_number(user)
 
 
 class Beneficiary(models.Model):

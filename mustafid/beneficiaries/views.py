@@ -15,6 +15,7 @@ from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.lib import searches
 from mustafid.lib.composition import registration_sources, timeline_rows
+from mustafid.lib.arabic import clean_query
 from mustafid.lib.errors import ActionRefused
 
 from . import actions
@@ -27,7 +28,6 @@ from .models import (
     SEARCH_LIMIT_MAX,
     Beneficiary,
     HouseholdMember,
-    clean_search,
     number_search_refused,
 )
 
@@ -46,7 +46,7 @@ def beneficiary_list(request):
     """
     user = request.user
     if request.method == "POST":
-        query = clean_search(request.POST.get("q", ""))
+        query = clean_query(request.POST.get("q", ""))
         if request.htmx and 0 < len(query) < SEARCH_MIN_CHARS:
             # Search as you type starts at two letters; until then the rows shown stay (204: no swap).
             return HttpResponse(status=204)
@@ -57,7 +57,7 @@ def beneficiary_list(request):
         page_number = 1
     else:
         key = request.GET.get("s", "")
-        query = clean_search(searches.recall(request, key).get("q", ""))
+        query = clean_query(searches.recall(request, key).get("q", ""))
         key = key if query else ""
         page_number = _page_number(request.GET.get("page"), most=MAX_SEARCH_PAGES if query else 10**6)
     visible = Beneficiary.objects.visible_to(user)

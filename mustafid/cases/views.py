@@ -16,8 +16,9 @@ from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.beneficiaries.access import access_beneficiary
 from mustafid.beneficiaries.disclosure import disclose
-from mustafid.beneficiaries.models import NUMBER_SEARCH_REFUSED, Beneficiary, clean_search, number_search_refused
+from mustafid.beneficiaries.models import NUMBER_SEARCH_REFUSED, Beneficiary, number_search_refused
 from mustafid.lib import searches
+from mustafid.lib.arabic import clean_query
 from mustafid.lib.errors import ActionRefused
 from mustafid.lib.paging import page_of
 from mustafid.lib.pdf import render_pdf
@@ -48,16 +49,16 @@ def case_list(request):
         filters = form.valid_filters()
         if not form.errors:
             params = CaseFilterForm.url_params(filters)
-            query = clean_search(filters.get("q", ""))
+            query = clean_query(filters.get("q", ""))
             if query:
                 params["s"] = searches.remember(request, {"q": query})
             return redirect(reverse("cases:list") + (f"?{urlencode(params)}" if params else ""))
-        key, query = "", clean_search(filters.get("q", ""))
+        key, query = "", clean_query(filters.get("q", ""))
     else:
         form = CaseFilterForm(request.GET)
         filters = form.valid_filters()
         key = request.GET.get("s", "")
-        query = clean_search(searches.recall(request, key).get("q", ""))
+        query = clean_query(searches.recall(request, key).get("q", ""))
     visible = Case.objects.visible_to(user)
     if _sees_only_referred(user):
         # A researcher's requests (those referred to them) are scattered over the whole time index: read

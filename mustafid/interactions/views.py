@@ -14,7 +14,8 @@ from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.beneficiaries.access import access_beneficiary
 from mustafid.beneficiaries.disclosure import disclose, disclose_all
-from mustafid.beneficiaries.models import NUMBER_SEARCH_REFUSED, Beneficiary, clean_search, number_search_refused
+from mustafid.beneficiaries.models import NUMBER_SEARCH_REFUSED, Beneficiary, number_search_refused
+from mustafid.lib.arabic import clean_query
 from mustafid.lib.errors import ActionRefused
 from mustafid.lib.forms import within_days
 from mustafid.lib.paging import page_of
@@ -67,7 +68,7 @@ def caller_lookup(request):
     user = request.user
     if not user.may_log_contacts:
         raise PermissionDenied
-    query = clean_search(request.POST.get("lookup", ""))
+    query = clean_query(request.POST.get("lookup", ""))
     refused = number_search_refused(user, query)
     found = []
     if len(query) >= 2 and not refused:
