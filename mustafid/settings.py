@@ -82,11 +82,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     # Ground: no imports upward.
     "mustafid.lib",
     "mustafid.audit",
     "mustafid.accounts",
+    "mustafid.notifications",
     "mustafid.association",
     "mustafid.beneficiaries",
     "mustafid.interactions",
@@ -164,6 +167,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Every write is in a transaction; IMMEDIATE avoids SQLite's "database is locked" upgrade race.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+    # The worker (`make run` starts one beside the web server) writes too: wait for the lock, do not fail.
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -271,7 +276,52 @@ MAX_DOCUMENT_BYTES = env_int("MAX_DOCUMENT_BYTES", 10 * 1024 * 1024)
 # Widgets render through our templates (Bootstrap classes) in templates/django/forms/.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# --- Messages (the outbox, notifications app; docs/operations.md «Messages») ---------------------------------
+# Background work: the Django tasks API (django-tasks) on the database backend, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The transport of each channel. The demo and tests write each message as one file under MESSAGES_DIR.
+MESSAGE_TRANSPORTS = {
+    "sms": os.environ.get("MESSAGE_SMS", "file"),  # file | unifonic | taqnyat | msegat | off
+    "email": os.environ.get("MESSAGE_EMAIL", "file"),  # file | smtp | off
+    "whatsapp": os.environ.get("MESSAGE_WHATSAPP", "off"),  # off | file | whatsapp
+}
+MESSAGES_DIR = Path(os.environ.get("MESSAGES_DIR", VAR_DIR / "messages"))
+# The sender name approved with the SMS provider (Unifonic SenderID, Taqnyat sender, Msegat userSender).
+SMS_SENDER_NAME = os.environ.get("SMS_SENDER_NAME", "")
+# Each provider's base URL is configurable (a test server, a regional endpoint); credentials only from here.
+UNIFONIC_BASE_URL = os.environ.get("UNIFONIC_BASE_URL", "https://el.cloud.unifonic.com")
+UNIFONIC_APP_SID = os.environ.get("UNIFONIC_APP_SID", "")
+TAQNYAT_BASE_URL = os.environ.get("TAQNYAT_BASE_URL", "https://api.taqnyat.sa")
+TAQNYAT_TOKEN = os.environ.get("TAQNYAT_TOKEN", "")
+MSEGAT_BASE_URL = os.environ.get("MSEGAT_BASE_URL", "https://www.msegat.com")
+MSEGAT_USERNAME = os.environ.get("MSEGAT_USERNAME", "")
+MSEGAT_API_KEY = os.environ.get("MSEGAT_API_KEY", "")
+WHATSAPP_BASE_URL = os.environ.get("WHATSAPP_BASE_URL", "https://graph.facebook.com/v21.0")
+WHATSAPP_TOKEN = os.environ.get("WHATSAPP_TOKEN", "")
+WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
+# Delivery reports: WhatsApp signs with the app secret (X-Hub-Signature-256); Unifonic's callback URL carries
+# a shared secret we choose. Without a secret the webhook refuses everything.
+WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
+WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
+UNIFONIC_WEBHOOK_SECRET = os.environ.get("UNIFONIC_WEBHOOK_SECRET", "")
+MESSAGE_SEND_TIMEOUT = env_int("MESSAGE_SEND_TIMEOUT", 10)
+# Retries of a temporary failure: back-off doubling from 1 minute, capped at 1 hour, at most this many attempts.
+MESSAGE_MAX_ATTEMPTS = env_int("MESSAGE_MAX_ATTEMPTS", 8)
+# A message still "sending" this long after it was claimed belongs to a worker that died.
+MESSAGE_STUCK_AFTER_MINUTES = env_int("MESSAGE_STUCK_AFTER_MINUTES", 10)
+# No messages between these hours, Riyadh time (sign-in codes excepted). Equal values: no quiet hours.
+MESSAGE_QUIET_HOURS = (env_int("MESSAGE_QUIET_START", 22), env_int("MESSAGE_QUIET_END", 7))
+
+# E-mail (the "smtp" transport uses Django's mail backend with these).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Mustafid <no-reply@localhost>")
 
 LOGGING = {
     "version": 1,

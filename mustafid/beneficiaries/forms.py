@@ -21,6 +21,7 @@ class BeneficiaryForm(forms.ModelForm):
         fields = [
             "first_name", "father_name", "grandfather_name", "family_name", "national_id", "mobile", "birth_date",
             "gender", "nationality", "region", "city", "branch", "category",
+            "email", "preferred_channel", "language", "awareness_consent",
         ]
 
     def __init__(self, *args, user, **kwargs):

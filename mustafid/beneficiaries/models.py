@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mustafid.association.models import Branch, Region, bilingual
 from mustafid.lib import arabic, saudi
+from mustafid.notifications.models import Channel as MessageChannel
+from mustafid.notifications.outbox import Recipient
 
 
 class Category(models.Model):
@@ -207,6 +209,19 @@ class Beneficiary(models.Model):
     name_key = models.CharField(max_length=200, editable=False, db_index=True)
     national_id = models.CharField(_("رقم الهوية الوطنية / الإقامة"), max_length=10, unique=True)
     mobile = models.CharField(_("رقم الجوال"), max_length=16, db_index=True)
+    # How the association's messages reach them (notifications): the channel they prefer, their language,
+    # and their consent to awareness messages (service messages about their own requests need none; PDPL).
+    email = models.EmailField(_("البريد الإلكتروني"), blank=True)
+    preferred_channel = models.CharField(
+        _("قناة الرسائل المفضلة"), max_length=10, choices=MessageChannel.choices, default=MessageChannel.SMS
+    )
+    language = models.CharField(
+        _("لغة الرسائل"), max_length=2, choices=[("ar", "العربية"), ("en", "English")], default="ar"
+    )
+    awareness_consent = models.BooleanField(
+        _("يوافق على تلقي الرسائل التوعوية"), default=False,
+        help_text=_("تُرسل رسائل الطلبات للجميع؛ أما الرسائل التوعوية فبموافقة المستفيد ويمكنه إلغاؤها متى شاء."),
+    )
     birth_date = models.DateField(_("تاريخ الميلاد"))
     gender = models.CharField(_("الجنس"), max_length=6, choices=Gender.choices)
     nationality = models.CharField(_("الجنسية"), max_length=40, default="سعودي")
@@ -254,6 +269,14 @@ class Beneficiary(models.Model):
 
     def get_absolute_url(self):
         return reverse("beneficiaries:detail", args=[self.pk])
+
+    def as_recipient(self):
+        """Who the association's messages go to, and how (see notifications.outbox)."""
+        return Recipient(
+            person_type=self._meta.label_lower, person_id=self.pk, mobile=self.mobile, email=self.email,
+            preferred_channel=self.preferred_channel, language=self.language,
+            awareness_consent=self.awareness_consent,
+        )
 
     @property
     def full_name(self):

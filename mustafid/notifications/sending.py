@@ -1,0 +1,153 @@
+"""The worker's side of the outbox: claim, send, record — never the same message twice.
+
+* `deliver(pk)` claims the row with a conditional UPDATE (queued and due → sending, one more
+  attempt): of two workers given the same message, exactly one gets it.
+* The transport's answer decides the row: sent (with the provider's reference); a temporary
+  failure goes back to the queue with back-off (1, 2, 4 … minutes, capped at an hour) until
+  `MESSAGE_MAX_ATTEMPTS`; a permanent one fails with its reason; a number without WhatsApp
+  is sent again as SMS (a new row, linked to the first).
+* `recover_stuck()` finds messages left "sending" by a worker that died mid-send: through a
+  provider that recognises a resend (`transport.idempotent`) they are queued again and resent
+  with the same reference; otherwise they wait for a person ("review"), never sent twice.
+* `sweep()` runs both, sends everything due (retries, quiet hours over, a lost wake-up), and
+  the periodic jobs other apps register (`periodic_jobs`): `manage.py send_reminders`, and the
+  worker's `tick` task every minute.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import transports
+from .models import Channel, Message, MessageStatus
+
+logger = logging.getLogger(__name__)
+
+# name -> callable(now): jobs run by every sweep (staff reminders from `cases`, survey invitations later).
+periodic_jobs = {}
+
+
+def register_periodic(name, job):
+    periodic_jobs[name] = job
+    return job
+
+
+def backoff(attempts):
+    """Seconds to wait after the given number of failed attempts: 60, 120, 240 … capped at 3600."""
+    return min(3600, 60 * 2 ** max(0, attempts - 1))
+
+
+def claim(pk, now=None):
+    now = now or timezone.now()
+    claimed = Message.objects.filter(pk=pk, status=MessageStatus.QUEUED, next_attempt_at__lte=now).update(
+        status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    return Message.objects.get(pk=pk) if claimed else None
+
+
+def _finish(message, **fields):
+    """Record the outcome, only if the row is still ours (claimed by this attempt)."""
+    return Message.objects.filter(
+        pk=message.pk, status=MessageStatus.SENDING, claimed_at=message.claimed_at
+    ).update(**fields)
+
+
+def deliver(pk):
+    """Send one message if it is queued and due. Returns its status afterwards (for logs and tests)."""
+    message = claim(pk)
+    if message is None:
+        return None
+    transport = transports.for_channel(message.channel)
+    now = timezone.now()
+    if transport is None:
+        _finish(message, status=MessageStatus.FAILED, last_error="channel is off", claimed_at=None)
+        return MessageStatus.FAILED
+    try:
+        reference = transport.send(message)
+    except transports.NotOnWhatsApp as error:
+        _fall_back_to_sms(message, str(error))
+        return MessageStatus.FAILED
+    except transports.PermanentError as error:
+        _finish(message, status=MessageStatus.FAILED, provider=transport.name, last_error=str(error)[:500])
+        logger.warning("message %s failed permanently: %s", message.pk, error)
+        return MessageStatus.FAILED
+    except Exception as error:  # TemporaryError, or a bug in a transport: retry, do not lose the message
+        if not isinstance(error, transports.TemporaryError):
+            logger.exception("transport %s raised unexpectedly for message %s", transport.name, message.pk)
+        reason = str(error)[:500] or error.__class__.__name__
+        if message.attempts >= settings.MESSAGE_MAX_ATTEMPTS:
+            _finish(message, status=MessageStatus.FAILED, provider=transport.name, last_error=reason)
+            return MessageStatus.FAILED
+        retry_at = now + timedelta(seconds=backoff(message.attempts))
+        if _finish(message, status=MessageStatus.QUEUED, next_attempt_at=retry_at, last_error=reason, claimed_at=None):
+            from .outbox import wake
+
+            wake(message.pk, retry_at)
+        return MessageStatus.QUEUED
+    _finish(
+        message, status=MessageStatus.SENT, provider=transport.name, provider_ref=str(reference)[:120],
+        sent_at=timezone.now(), last_error="",
+    )
+    return MessageStatus.SENT
+
+
+def _fall_back_to_sms(message, reason):
+    from .outbox import save_and_wake
+
+    with transaction.atomic():
+        if not _finish(message, status=MessageStatus.FAILED, provider="whatsapp", last_error=reason[:500]):
+            return
+        if not transports.channel_enabled(Channel.SMS):
+            return
+        save_and_wake(
+            Message(
+                idempotency_key=f"{message.idempotency_key}/sms"[:200], purpose=message.purpose, channel=Channel.SMS,
+                recipient=message.recipient, language=message.language, template=message.template,
+                context=message.context, subject=message.subject, body=message.body, person_type=message.person_type,
+                person_id=message.person_id, about_type=message.about_type, about_id=message.about_id,
+                fallback_of=message, queued_by_id=message.queued_by_id, queued_by_kind=message.queued_by_kind,
+                queued_by_label=message.queued_by_label,
+            )
+        )
+
+
+def recover_stuck(now=None):
+    """Requeue (idempotent provider) or mark for review the messages a dead worker left "sending"."""
+    now = now or timezone.now()
+    limit = now - timedelta(minutes=settings.MESSAGE_STUCK_AFTER_MINUTES)
+    recovered = 0
+    for message in Message.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=limit).order_by("claimed_at")[:500]:
+        transport = transports.for_channel(message.channel)
+        still = Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING, claimed_at=message.claimed_at)
+        if transport is not None and transport.idempotent:
+            recovered += still.update(status=MessageStatus.QUEUED, next_attempt_at=now, claimed_at=None)
+        else:
+            still.update(
+                status=MessageStatus.REVIEW,
+                last_error="interrupted while sending; the provider cannot tell a resend apart — check before resending",
+            )
+    return recovered
+
+
+def send_due(now=None, limit=500):
+    """Send what is queued and due (oldest first). Returns how many were sent."""
+    now = now or timezone.now()
+    due = Message.objects.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now).order_by("next_attempt_at")
+    return sum(deliver(pk) == MessageStatus.SENT for pk in due.values_list("pk", flat=True)[:limit])
+
+
+def sweep(now=None):
+    """Everything a periodic run does; safe to run in parallel (every step claims before it acts)."""
+    now = now or timezone.now()
+    results = {"recovered": recover_stuck(now)}
+    for name, job in list(periodic_jobs.items()):
+        try:
+            results[name] = job(now)
+        except Exception:
+            logger.exception("periodic job %s failed", name)
+    results["sent"] = send_due()
+    return results
