@@ -81,3 +81,15 @@ def _default_language_after_each_test():
     """A request in English leaves English active in the thread; the next test starts in Arabic again."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_a_temporary_folder(settings, tmp_path):
+    """Each test's messages (the file transport) in its own folder, and no quiet hours unless a test sets them."""
+    from mustafid.notifications import transports
+
+    settings.MESSAGES_DIR = tmp_path / "messages"
+    settings.MESSAGE_QUIET_HOURS = (0, 0)
+    transports.reset()
+    yield
+    transports.reset()

@@ -206,3 +206,36 @@ def make_case(officer, chair):
                        committee_member=chair)
 
     return make
+
+
+class Outbox:
+    """What the demo's file transport wrote, and a real worker to run (`manage.py db_worker --batch`).
+
+    The worker commits as it goes: use it in tests with `transactional_db`.
+    """
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def run_worker(self):
+        from django.core.management import call_command
+
+        call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    def files(self):
+        return sorted(self.folder.glob("*.txt")) if self.folder.exists() else []
+
+    def messages(self):
+        """Each sent message as a dict: the headers (To, Channel, Language, Template, Subject) and `text`."""
+        found = []
+        for path in self.files():
+            head, _blank, text = path.read_text(encoding="utf-8").partition("\n\n")
+            message = dict(line.split(": ", 1) for line in head.splitlines())
+            message["text"] = text.strip()
+            found.append(message)
+        return found
+
+
+@pytest.fixture
+def outbox(settings):
+    return Outbox(settings.MESSAGES_DIR)

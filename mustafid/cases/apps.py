@@ -11,6 +11,12 @@ class CasesConfig(AppConfig):
         from . import panels
 
         panels.register()
+        # Every step's message to the applicant, written in the step's transaction (messages.py).
+        from . import messages, workflow
+
+        messages.register()
+        if messages.write_message not in workflow._writers:
+            workflow.on_case_event_written(messages.write_message)
         # The staff home's per-branch counts follow a beneficiary who moves to another branch.
         from mustafid.beneficiaries.actions import branch_change_listeners
 

@@ -9,9 +9,10 @@ later the portal — runs in one transaction and:
    refuses otherwise (`refuse_unless` → `ActionRefused`, nothing changed);
 3. calls `move()`, which saves the status and the given fields, writes the timeline row
    (`CaseEvent`) and the audit row together, and hands the new timeline row to the
-   listeners registered with `on_case_event` once the transaction has committed — the one
-   place where proactive messages plug in, so no action can forget them, and a rolled-back
-   step never sends anything.
+   writers registered with `on_case_event_written` inside the transaction (the step's message
+   to the applicant is written there, `cases/messages.py`, and sent by the outbox after commit),
+   and the listeners registered with `on_case_event` once the transaction has committed — so no
+   action can forget its message, and a rolled-back step never sends anything.
 """
 
 import logging
@@ -47,6 +48,19 @@ TRANSITIONS = {
 }
 
 _listeners = []
+_writers = []
+
+
+def on_case_event_written(writer):
+    """Register `writer(event)` to run inside the step's transaction, right after its timeline row.
+
+    For rows that must stand or fall with the step: the proactive message of each step
+    (`cases/messages.py`) is written here, so a rolled-back step leaves no message and a committed
+    one always has its message; the outbox sends it after commit. A writer that raises rolls the
+    step back: it is part of the step.
+    """
+    _writers.append(writer)
+    return writer
 
 
 def on_case_event(listener):
@@ -87,6 +101,8 @@ def record_event(case, *, kind, by, from_status, to_status, note="", data=None):
         case=case, kind=kind, from_status=from_status, to_status=to_status, note=note, data=data or {},
         **as_actor(by).columns("actor"),
     )
+    for writer in list(_writers):
+        writer(event)
     transaction.on_commit(partial(_after_commit, event))
     # The staff home's counts by state (`CaseStatusCount`, per the beneficiary's branch, as `visible_to`):
     # kept here, in the step's transaction, so the home never counts every request. An opening has no

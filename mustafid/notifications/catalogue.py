@@ -79,6 +79,8 @@ def check_text(kind, text):
     problems = []
     for node in template.nodelist:
         if isinstance(node, TextNode):
+            if any(mark in node.s for mark in ("{{", "}}", "{%", "%}", "{#", "#}")):
+                problems.append(_("صياغة المتغيرات غير صحيحة؛ اكتب المتغير هكذا: {{ reference }}"))
             continue
         if not isinstance(node, VariableNode):
             problems.append(_("يُسمح بالمتغيرات فقط بين {{ و }}، دون أوامر {% %}."))

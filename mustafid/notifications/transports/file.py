@@ -24,7 +24,6 @@ class FileTransport(Transport):
 
     def send(self, message):
         folder = settings.MESSAGES_DIR
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = folder / file_name(message)
         lines = [
             f"To: {message.recipient}",
@@ -37,6 +36,7 @@ class FileTransport(Transport):
         text = "\n".join(lines) + "\n\n" + message.body + "\n"
         temporary = path.with_suffix(".part")
         try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             with open(temporary, "w", encoding="utf-8") as handle:
                 handle.write(text)
                 handle.flush()
