@@ -33,6 +33,11 @@ class EventType(models.IntegerChoices):
     HOUSEHOLD_MEMBER_REMOVED = 204, _("حذف فرد أسرة")
     # 3xx: contacts over the channels
     INTERACTION_LOGGED = 301, _("تسجيل تواصل")
+    # 32x: messages (the outbox)
+    MESSAGE_SENT_BY_HAND = 321, _("إرسال رسالة لمستفيد")
+    MESSAGE_RESENT = 322, _("إعادة إرسال رسالة")
+    MESSAGE_TEMPLATE_CHANGED = 323, _("تعديل نص رسالة")
+    MESSAGES_LISTED = 324, _("عرض الرسائل المتعذرة")
     # 4xx: the support request workflow
     CASE_OPENED = 401, _("فتح طلب دعم")
     DOCUMENT_UPLOADED = 402, _("رفع مستند")
