@@ -95,6 +95,11 @@ def check_text(kind, text):
 def render(kind, language, context):
     """(subject, body) of `kind` in `language`, with `context` filled in."""
     subject, body = kind.wording(language)
+    return fill(kind, subject, body, context)
+
+
+def fill(kind, subject, body, context):
+    """(subject, body) with `context` filled in: the wording in force, or a draft (checked by `check_text`)."""
     values = Context({name: context.get(name, "") for name in kind.variables}, autoescape=False)
     rendered_subject = _engine.from_string(subject).render(values) if subject else ""
     return " ".join(rendered_subject.split()), _engine.from_string(body).render(values).strip()
