@@ -35,9 +35,18 @@ migrate: install
 demo: migrate
 	DATABASE_URL=$(RUN_DATABASE_URL) DEBUG=$${DEBUG:-true} PORT=$(PORT) $(PY) manage.py load_demo --preset $(PRESET)
 
+# The web server and, beside it, the background worker that sends the messages (each one written as a file
+# under var/messages/ by the demo transport) and runs the reminders every minute. Ctrl+C stops both.
+# The demo sends at any hour; a deployment keeps the quiet hours (22:00-07:00 Riyadh time, docs/operations.md).
+RUN_ENV := DATABASE_URL=$(RUN_DATABASE_URL) DEBUG=$${DEBUG:-true} MESSAGE_QUIET_START=$${MESSAGE_QUIET_START:-0} MESSAGE_QUIET_END=$${MESSAGE_QUIET_END:-0}
+
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (policy page: /policy/ — staff sign-in: /accounts/login/)"
-	DATABASE_URL=$(RUN_DATABASE_URL) DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Messages to beneficiaries and staff appear in $(CURDIR)/var/messages/"
+	$(RUN_ENV) $(PY) manage.py send_reminders --schedule
+	@trap 'kill 0' INT TERM EXIT; \
+	$(RUN_ENV) $(PY) manage.py db_worker --no-reload --interval 1 & \
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 check: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py check

@@ -304,6 +304,10 @@ WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
 WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
 WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
 UNIFONIC_WEBHOOK_SECRET = os.environ.get("UNIFONIC_WEBHOOK_SECRET", "")
+# Links in messages to staff (reminders) start with this address.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A referral to a social researcher is due this many days after it was made (reminders the day before and on the day).
+REFERRAL_DUE_DAYS = env_int("REFERRAL_DUE_DAYS", 5)
 MESSAGE_SEND_TIMEOUT = env_int("MESSAGE_SEND_TIMEOUT", 10)
 # Retries of a temporary failure: back-off doubling from 1 minute, capped at 1 hour, at most this many attempts.
 MESSAGE_MAX_ATTEMPTS = env_int("MESSAGE_MAX_ATTEMPTS", 8)

@@ -15,6 +15,13 @@ class CasesConfig(AppConfig):
         from . import messages, workflow
 
         messages.register()
+        # The committee chair is reminded of decisions coming due (reminders.py).
+        from mustafid.notifications import catalogue, sending
+
+        from . import reminders
+
+        catalogue.register(reminders.KIND)
+        sending.register_periodic("decision_reminders", reminders.remind_decisions)
         if messages.write_message not in workflow._writers:
             workflow.on_case_event_written(messages.write_message)
         # The staff home's per-branch counts follow a beneficiary who moves to another branch.

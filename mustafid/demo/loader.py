@@ -80,7 +80,8 @@ def load_demo_staff():
     for username, first, last, role, branch_index in DEMO_STAFF:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, first_name=first, last_name=last,
+            # A demo address, so staff reminders appear in the demo's messages folder (var/messages/).
+            user = User(username=username, first_name=first, last_name=last, email=f"{username}@demo.mustafid.invalid",
                         branch=branches[min(branch_index, len(branches) - 1)] if branch_index is not None else None)
             user.password = password
             user.save()

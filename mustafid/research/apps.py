@@ -10,3 +10,10 @@ class ResearchConfig(AppConfig):
         from . import panels
 
         panels.register()
+        # Researchers are reminded of referrals awaiting their answer (reminders.py).
+        from mustafid.notifications import catalogue, sending
+
+        from . import reminders
+
+        catalogue.register(reminders.KIND)
+        sending.register_periodic("referral_reminders", reminders.remind_referrals)
