@@ -5,7 +5,7 @@ beneficiary, opens a support request, uploads and verifies every required docume
 takes the declaration signed on the screen and submits the request to the committee;
 the committee chair records its approval; the officer completes the registration and delivers
 a service. The request's timeline and the beneficiary's then show every step with
-both calendars.
+both calendars, and the applicant has had a message in Arabic at each step that concerns them.
 
 Fields and buttons are found by their label and accessible name, as a screen reader
 would find them: a field without a label or a button without a name fails the test.
@@ -16,11 +16,14 @@ import re
 import time
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from mustafid.demo.presets import DEMO_PASSWORD, DOCUMENT_TYPES
 from mustafid.lib.hijri import format_gregorian, format_hijri, from_hijri, to_hijri
+from mustafid.conftest import Outbox
 from mustafid.lib.saudi import generate_national_id
 
 pytestmark = pytest.mark.browser
@@ -277,6 +280,22 @@ def test_whole_path_in_arabic(page: Page, live_server, tmp_path):
     expect(contact).to_contain_text("الاتصالات الهاتفية")
     expect(contact).to_contain_text("يستفسر عن برنامج دعم أسر المتعافين")
     assert_dual_date(contact.locator(".when time.dual-date"))
+
+    # --- Without being asked, the applicant was told of every step: the worker sends the outbox through the
+    # demo transport (one file per message), each in Arabic, to the caller's mobile, with the numbers and dates.
+    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", "--no-reload", verbosity=0)
+    sent = Outbox(settings.MESSAGES_DIR).messages()
+    assert [message["Template"] for message in sent] == [
+        "request_received", "submitted", "decision_approved", "registered", "service_delivered",
+    ], [message["Template"] for message in sent]
+    assert {message["To"] for message in sent} == {"+966501234567"}
+    assert {message["Channel"] for message in sent} == {"sms"} and {message["Language"] for message in sent} == {"ar"}
+    texts = [message["text"] for message in sent]
+    assert all(text.startswith("جمعية عون:") for text in texts), texts
+    assert all(reference in text for text in texts[:3]), texts
+    assert f"موعد القرار {format_hijri(due)} ({format_gregorian(due)})" in texts[1], texts[1]
+    assert "وافقت لجنة البحث" in texts[2]
+    assert "1500" in texts[4] and format_hijri(timezone.localdate()) in texts[4], texts[4]
 
     # --- English: the same page comes back, left-to-right.
     page.goto(case_url)
