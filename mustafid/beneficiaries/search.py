@@ -348,7 +348,33 @@ def find_by_name(query_words, *, limit, scope=None):
     """
     if not query_words or limit <= 0:
         return []
-    expansions = [expand(word) for word in query_words[: arabic.QUERY_MAX_TOKENS]]
+    query_words = list(query_words[: arabic.QUERY_MAX_TOKENS])
+    ranked = _find_by_words(query_words, limit=limit, scope=scope)
+    joined = _joined_compounds(query_words)
+    if joined != query_words and len(ranked) < limit:
+        # «عبد اعلزيز»: a slip in the «ال» of a compound name kept «عبد» apart from it (`arabic.normalize`
+        # joins «عبد» only to a word beginning with «ال»), so it is looked for joined as well, after.
+        seen = set(ranked)
+        ranked += [pk for pk in _find_by_words(joined, limit=limit, scope=scope) if pk not in seen]
+    return ranked[:limit]
+
+
+COMPOUND_HEAD = "عبد"
+
+
+def _joined_compounds(words):
+    """The typed words with a lone «عبد» joined to the word after it, as the registry holds compound names."""
+    joined = []
+    for word in words:
+        if joined and joined[-1] == COMPOUND_HEAD:
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
+
+
+def _find_by_words(query_words, *, limit, scope=None):
+    expansions = [expand(word) for word in query_words]
     ranked, seen, previous = [], set(), None
     steps = [(EXACT, False), (PREFIX, False), (TYPO, False), (TYPO, True)]
     for tier, widen_all in steps:

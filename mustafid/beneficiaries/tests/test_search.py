@@ -72,6 +72,8 @@ def keys(query, user, people):
     ("مصتفى", ["mustafa"]),
     ("فاطممة", ["fatima"]),
     ("الزهارني احمد", ["ahmad"]),
+    # ... also in the «ال» of a compound name, which leaves «عبد» apart: «عبد لاله» for «عبد الله».
+    ("عبد لاله القحطاني", ["abdullah"]),
     # Whole words first, then beginnings of words, then one typo — whatever the registration order.
     ("سعد", ["fatima", "saadoun", "saud"]),
     # ... and, at each step, first name first: «محمد» the first name, then the father's.
