@@ -9,6 +9,8 @@ class LibConfig(AppConfig):
     verbose_name = "Mustafid helpers"
 
     def ready(self):
+        from .choices import fast_choice_display
         from .forms import guard_text_fields
 
         guard_text_fields()
+        fast_choice_display()
