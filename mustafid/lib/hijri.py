@@ -8,6 +8,7 @@ form is computed with the official Umm al-Qura calendar (hijridate).
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 from hijridate import Gregorian, Hijri
@@ -31,10 +32,12 @@ _SUFFIX_RE = re.compile(r"^(.*?)\s*(هـ|ه|AH|H|AD|م)\.?$", re.IGNORECASE)
 _HIJRI_SUFFIXES = {"هـ", "ه", "ah", "h"}
 
 
+@lru_cache(maxsize=8192)
 def to_hijri(d: date) -> tuple[int, int, int]:
     """Return the Umm al-Qura (year, month, day) of a Gregorian date.
 
-    Raises ValueError outside the calendar's table (about 1924-2077).
+    Raises ValueError outside the calendar's table (about 1924-2077). Remembered per date (a list shows
+    the same few days on every row, and a day's Hijri form never changes); 8,192 days are 22 years.
     """
     try:
         h = Gregorian(d.year, d.month, d.day).to_hijri()

@@ -7,6 +7,7 @@ a template showing a beneficiary must render even with odd data.
 
 import uuid
 from datetime import date, datetime
+from functools import lru_cache
 
 from django import template
 from django.utils import timezone
@@ -67,20 +68,25 @@ def greg(value):
 def dual_date(value):
     """{{ d|dual_date }} → the Gregorian date followed by the Hijri one, in a <time>."""
     d = _as_date(value)
-    if not d:
-        return ""
-    hijri_text = _hijri_or_empty(d)
-    if not hijri_text:
+    return _dual_date(d, _lang()) if d else ""
+
+
+@lru_cache(maxsize=8192)
+def _dual_date(d, lang):
+    # The same few days on every row of a list, each the same HTML every time: made once per day and language.
+    try:
+        hijri_text = format_hijri(d, lang)
+    except ValueError:  # outside the Umm al-Qura table (about 1924-2077)
         return format_html(
             '<time datetime="{}" class="dual-date"><span class="greg">{}</span></time>',
             d.isoformat(),
-            format_gregorian(d, _lang()),
+            format_gregorian(d, lang),
         )
     return format_html(
         '<time datetime="{}" class="dual-date"><span class="greg">{}</span> '
         '<span class="hijri">({})</span></time>',
         d.isoformat(),
-        format_gregorian(d, _lang()),
+        format_gregorian(d, lang),
         hijri_text,
     )
 
