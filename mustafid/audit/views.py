@@ -100,5 +100,7 @@ def _render(request, events, *, dates, status=200, **filters):
     page = page_of(request, events, ("-at", "-id"), size=50)
     filters.setdefault("list_query", "")
     return render(request, "audit/list.html", {
-        "page": page, "types": EventType.choices, "dates": dates, **filters,
+        "page": page, "dates": dates, **filters,
+        # The filter's choices with their values as the form posts them back (compared as text, no filter per option).
+        "types": [(str(value), label) for value, label in EventType.choices],
     }, status=status)

@@ -91,3 +91,33 @@ class PhoneAndIdFilterTests(SimpleTestCase):
         self.assertEqual(
             render("{{ p|mask_mobile }}", p="+966501234567"), '<bdi dir="ltr">••• ••• 4567</bdi>'
         )
+
+
+class ClockFilterTests(SimpleTestCase):
+    def test_the_time_is_shown_in_riyadh_as_django_shows_it(self):
+        # 22:05:09 UTC is 01:05:09 the next day in Riyadh.
+        moment = datetime(2025, 2, 26, 22, 5, 9, tzinfo=dt_timezone.utc)
+        self.assertEqual(render("{{ t|clock }}", t=moment), render('{{ t|time:"H:i" }}', t=moment))
+        self.assertEqual(render("{{ t|clock }}", t=moment), "01:05")
+        self.assertEqual(render('{{ t|clock:"seconds" }}', t=moment), render('{{ t|time:"H:i:s" }}', t=moment))
+        self.assertEqual(render('{{ t|clock:"seconds" }}', t=moment), "01:05:09")
+
+    def test_no_time_renders_as_nothing(self):
+        self.assertEqual(render("{{ t|clock }}{{ t|clock:'seconds' }}", t=None), "")
+
+
+class RowLinkTests(SimpleTestCase):
+    def test_a_row_link_is_the_link_the_url_tag_gives(self):
+        for name, pk in [("cases:detail", 7), ("beneficiaries:detail", 12345), ("research:refer_interaction", 1)]:
+            self.assertEqual(render("{% url_pk name pk %}", name=name, pk=pk),
+                             render("{% url name pk %}", name=name, pk=pk))
+
+    def test_the_script_prefix_is_kept(self):
+        from django.urls import get_script_prefix, set_script_prefix
+
+        before = get_script_prefix()
+        set_script_prefix("/mustafid/")
+        try:
+            self.assertEqual(render("{% url_pk 'cases:detail' 3 %}"), "/mustafid/cases/3/")
+        finally:
+            set_script_prefix(before)
