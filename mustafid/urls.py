@@ -18,6 +18,9 @@ urlpatterns = [
     path("committee/", include("mustafid.committee.urls")),
     path("services/", include("mustafid.services.urls")),
     path("audit/", include("mustafid.audit.urls")),
+    # Delivery reports from the SMS and WhatsApp providers, then the staff's failed messages.
+    path("messages/hooks/", include("mustafid.notifications.urls")),
+    path("messages/", include("mustafid.interactions.outbox_urls")),
     # One sign-in for staff (throttled and audited): the settings screens use it too.
     path(
         "settings/login/",

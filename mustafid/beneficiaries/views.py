@@ -231,13 +231,14 @@ def render_detail(request, beneficiary, *, household_form=None, status=200):
     user = request.user
     # The page is given what the reader may see (disclosure.py), never the record itself.
     shown = disclose(beneficiary, user)
-    context = {"beneficiary": shown}
+    # Every reader gets the timeline: each source shows only what its app lets this reader see (a volunteer:
+    # the contacts they logged, and that a message was sent and its status — no request, no message text).
+    context = {"beneficiary": shown, "timeline": timeline(beneficiary, user)}
     if shown.complete:
         context.update(
             household=shown.household,
             household_form=household_form or (HouseholdMemberForm() if user.may_intake else None),
             cases=beneficiary.cases.visible_to(user).select_related("support_type"),
-            timeline=timeline(beneficiary, user),
         )
     return render(request, "beneficiaries/detail.html", context, status=status)
 

@@ -10,3 +10,7 @@ class InteractionsConfig(AppConfig):
         from . import sources
 
         sources.register()
+        # Messages to the beneficiary on their timeline (outbox.py).
+        from . import outbox
+
+        outbox.register()

@@ -10,6 +10,7 @@ SECTIONS = {
     "committee": "committee",
     "research": "referrals",
     "audit": "audit",
+    "outbox": "messages",
     "admin": "settings",
 }
 

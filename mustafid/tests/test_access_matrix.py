@@ -48,7 +48,9 @@ from mustafid.demo.loader import load_demo_staff, load_preset
 from mustafid.demo.presets import DEMO_PASSWORD
 from mustafid.interactions.actions import log_interaction
 from mustafid.interactions.models import Interaction
+from mustafid.interactions.tests.messages import failed_message
 from mustafid.lib.saudi import generate_national_id, mask_national_id
+from mustafid.notifications.models import Message, MessageTemplate
 from mustafid.research.actions import refer_to_researcher
 from mustafid.research.models import Referral
 from mustafid.services.models import Service, ServiceDelivery
@@ -75,6 +77,8 @@ ROLES = ("anonymous", "officer", "researcher", "committee", "chair", "branch_rep
 #   interaction_volunteer  a contact logged by the volunteer with beneficiary_referred
 #   interaction_officer    a contact logged by the officer with someone not yet registered
 #   ?beneficiary_branch    the query string ?beneficiary=<beneficiary_branch>
+#   message_failed         a message to beneficiary_referred that failed (message_failed_branch: to beneficiary_branch)
+#   hook_secret            the Unifonic delivery-report URL with the configured secret
 MATRIX = """
 # view                         object                     method anon  offi  rsch  cmte  chai  brep  volu  mngr  audt  outs
 healthz                        -                          GET    200   200   200   200   200   200   200   200   200   200
@@ -169,6 +173,31 @@ research:refer_beneficiary     beneficiary_branch         GET    login 200   403
 research:refer_interaction     interaction_volunteer      GET    login 200   403   403   403   404   200   403   403   404
 research:refer_interaction     interaction_volunteer      POST   login 302   403   403   403   404   302   403   403   404
 research:refer_interaction     interaction_officer        GET    login 200   403   403   403   404   404   403   403   404
+
+# «إرسال رسالة» to one beneficiary: those who log contacts and see the numbers (not a volunteer alone, not the
+# read-only roles); 404 where the beneficiary is unknown to them.
+interactions:send_message      beneficiary_referred       GET    login 200   200   404   404   404   403   403   403   404
+interactions:send_message      beneficiary_referred       POST   login 302   302   404   404   404   403   403   403   404
+interactions:send_message      beneficiary_submitted      GET    login 200   404   403   403   404   403   403   403   404
+interactions:send_message      beneficiary_branch         GET    login 200   404   404   404   200   403   403   403   404
+interactions:send_message      beneficiary_branch         POST   login 302   404   404   404   302   403   403   403   404
+
+# «نصوص الرسائل» (settings): managers change the wording, auditors read it.
+wording:list                   -                          GET    login 403   403   403   403   403   403   200   200   403
+wording:edit                   message_key                GET    login 403   403   403   403   403   403   200   200   403
+wording:edit                   message_key                POST   login 403   403   403   403   403   403   302   403   403
+wording:preview                message_key                POST   login 403   403   403   403   403   403   200   403   403
+wording:restore                message_key                POST   login 403   403   403   403   403   403   302   403   403
+
+# The failed messages: officers, branch reps (their branch's beneficiaries), managers; auditors read, never resend.
+outbox:failed                  -                          GET    login 200   403   403   403   200   403   200   200   200
+outbox:resend                  message_failed             POST   login 302   403   403   403   404   403   302   403   404
+outbox:resend                  message_failed_branch      POST   login 302   403   403   403   302   403   302   403   404
+# Delivery reports: the providers' secret or signature, not a session. An empty report is unreadable (400);
+# the matrix cannot sign a WhatsApp report (403; notifications/tests/test_webhooks.py signs them).
+notifications:unifonic_hook    hook_secret                POST   400   400   400   400   400   400   400   400   400   400
+notifications:whatsapp_hook    -                          GET    403   403   403   403   403   403   403   403   403   403
+notifications:whatsapp_hook    -                          POST   403   403   403   403   403   403   403   403   403   403
 """
 
 # Cells the code still gets wrong, keyed (view, object, method, role): the reason, reported to the lead.
@@ -266,6 +295,8 @@ def build_world():
                                             contact_mobile="+966551234567")
     w.referral_volunteer = refer_to_researcher(researcher=other_researcher, question="لم يفهم خطوات الطلب",
                                                by=volunteer, beneficiary=w.beneficiary_referred)
+    w.message_failed = failed_message(w.beneficiary_referred)
+    w.message_failed_branch = failed_message(w.beneficiary_branch)
 
     association = Association.objects.current()
     association.logo.save("logo.png", ContentFile(png_bytes()))
@@ -281,13 +312,17 @@ def build_world():
     return w
 
 
+MATRIX_HOOK_SECRET = "matrix-hook-secret"
+
+
 def rolled_back_world(build, django_db_blocker, media_root):
     """Build a world once for a module, inside a transaction rolled back when the module is done.
 
     Its files go to `media_root`, and the personas' sessions outlive the idle timeout however long the
     module runs (every test's writes to them are rolled back). Shared with test_no_server_errors.py.
     """
-    media = override_settings(MEDIA_ROOT=media_root, SESSION_IDLE_MINUTES=24 * 60, SESSION_COOKIE_AGE=24 * 60 * 60)
+    media = override_settings(MEDIA_ROOT=media_root, SESSION_IDLE_MINUTES=24 * 60, SESSION_COOKIE_AGE=24 * 60 * 60,
+                              UNIFONIC_WEBHOOK_SECRET=MATRIX_HOOK_SECRET)
     media.enable()
     with django_db_blocker.unblock():
         outer = transaction.atomic()
@@ -334,12 +369,14 @@ TARGETS = {
                                   "obj": w.member_referred},
     "member_branch": lambda w: {"args": [w.beneficiary_branch.pk, w.member_branch.pk], "query": "",
                                 "obj": w.member_branch},
+    "hook_secret": lambda w: {"args": [MATRIX_HOOK_SECRET], "query": "", "obj": None},
+    "message_key": lambda w: {"args": ["request_received", "ar"], "query": "", "obj": None},
 }
 for _name in ("staff_tool", "beneficiary_referred", "beneficiary_submitted", "beneficiary_branch", "case_received",
               "case_documents_complete", "case_declared", "case_with_committee", "case_approved", "case_registered",
               "case_in_service", "case_branch", "document_received", "document_with_committee", "document_branch",
               "declaration_with_committee", "referral_researcher", "referral_branch", "referral_volunteer",
-              "interaction_volunteer", "interaction_officer"):
+              "interaction_volunteer", "interaction_officer", "message_failed", "message_failed_branch"):
     TARGETS[_name] = _pk(_name)
 
 
@@ -351,6 +388,7 @@ def beneficiary_data(beneficiary, **changes):
         "birth_date": beneficiary.birth_date.isoformat(), "gender": beneficiary.gender,
         "nationality": beneficiary.nationality, "region": beneficiary.region_id, "city": beneficiary.city,
         "branch": beneficiary.branch_id, "category": beneficiary.category_id,
+        "preferred_channel": beneficiary.preferred_channel, "language": beneficiary.language,
     }
     data.update(changes)
     return data
@@ -362,6 +400,7 @@ def new_beneficiary_data(w, obj, user):
         "national_id": generate_national_id("1", 99_999_991), "mobile": "0559876543", "birth_date": "1988-03-02",
         "gender": "male", "nationality": "سعودي", "region": Region.objects.get(code="asir").pk, "city": "أبها",
         "branch": w.hq.pk, "category": Category.objects.first().pk,
+        "preferred_channel": "sms", "language": "ar",
     }
 
 
@@ -419,6 +458,18 @@ PAYLOADS = {
     "research:refer_case": referral_data,
     "research:refer_beneficiary": referral_data,
     "research:refer_interaction": referral_data,
+    "outbox:resend": lambda w, obj, user: {},
+    "notifications:unifonic_hook": lambda w, obj, user: {},
+    "notifications:whatsapp_hook": lambda w, obj, user: {},
+    "interactions:send_message": lambda w, obj, user: {
+        "message": "appointment_reminder", "date": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+        "time": "10:30 ص", "place": "مقر الجمعية", "channel": "sms", "send": "1",
+    },
+    "wording:edit": lambda w, obj, user: {"subject": "استلام طلبك", "save": "1",
+                                          "body": "{{ association }}: وصلنا طلبك {{ reference }}."},
+    "wording:preview": lambda w, obj, user: {"subject": "استلام طلبك", "body": "وصلنا طلبك {{ reference }}."},
+    # Nothing to restore: the shipped text is in force (302 back to the page, nothing changed).
+    "wording:restore": lambda w, obj, user: {},
 }
 
 # The audit row an allowed POST must write (None: an allowed POST that changes nothing).
@@ -457,6 +508,15 @@ WRITTEN = {
     "research:refer_case": EventType.REFERRAL_CREATED,
     "research:refer_beneficiary": EventType.REFERRAL_CREATED,
     "research:refer_interaction": EventType.REFERRAL_CREATED,
+    "outbox:resend": EventType.MESSAGE_RESENT,
+    # Delivery reports change a message's status (no audit row); the matrix's reports are refused.
+    "notifications:unifonic_hook": None,
+    "notifications:whatsapp_hook": None,
+    "interactions:send_message": EventType.MESSAGE_SENT_BY_HAND,
+    "wording:edit": EventType.MESSAGE_TEMPLATE_CHANGED,
+    # The draft filled in with sample values: nothing saved.
+    "wording:preview": None,
+    "wording:restore": None,
 }
 
 # The audit row every allowed read of a sensitive record must write.
@@ -467,6 +527,8 @@ READ = {
     "cases:document_file": EventType.DOCUMENT_VIEWED,
     "cases:declaration_file": EventType.DECLARATION_VIEWED,
     "research:detail": EventType.REFERRAL_VIEWED,
+    # The page shows the full mobile or e-mail the message would go to.
+    "interactions:send_message": EventType.BENEFICIARY_VIEWED,
 }
 
 # The audit row every allowed view of a list showing personal data must write (one per page view).
@@ -476,9 +538,11 @@ LISTED = {
     "interactions:list": EventType.CONTACTS_LISTED,
     "research:list": EventType.REFERRALS_LISTED,
     "committee:agenda": EventType.AGENDA_VIEWED,
+    "outbox:failed": EventType.MESSAGES_LISTED,
 }
 
-WRITE_EVENTS = [value for value in EventType.values if value >= 200]
+# Writes are numbered from 200; the failed-messages list's read sits with the other message rows (32x).
+WRITE_EVENTS = [value for value in EventType.values if value >= 200 and value != EventType.MESSAGES_LISTED]
 
 
 def state():
@@ -493,6 +557,8 @@ def state():
         "interactions": sorted(Interaction.objects.values_list("pk", flat=True)),
         "decisions": sorted(Decision.objects.values_list("pk", flat=True)),
         "deliveries": sorted(ServiceDelivery.objects.values_list("pk", flat=True)),
+        "messages": sorted(Message.objects.values_list("pk", "status")),
+        "wording": sorted(MessageTemplate.objects.values_list("key", "language", "body")),
         "case_events": CaseEvent.objects.count(),
         "written_audit": AuditEvent.objects.filter(event_type__in=WRITE_EVENTS).count(),
     }

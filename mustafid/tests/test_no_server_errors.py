@@ -146,10 +146,15 @@ def _post_url(world, row):
     return reverse(row.view, args=target["args"]) + target["query"], target["obj"]
 
 
+# Views that read nothing unsigned: a form cannot reach them. notifications/tests/test_webhooks.py posts them
+# signed hostile bodies.
+SIGNED = {"notifications:whatsapp_hook"}
+
+
 def test_every_view_that_takes_a_post_is_fuzzed():
     fuzzed = {param.values[0].view for param in _post_lines()}
     posting = {row.view for row in ROWS if row.method == "POST"}
-    assert posting <= fuzzed
+    assert posting - SIGNED <= fuzzed
     assert {row.view for row in ROWS} - {"admin:index"} <= set(_project_url_names(get_resolver()))
 
 

@@ -1,0 +1,12 @@
+"""Delivery reports from the providers (webhooks.py), under /messages/hooks/."""
+
+from django.urls import path
+
+from . import webhooks
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("unifonic/<str:secret>/", webhooks.unifonic, name="unifonic_hook"),
+    path("whatsapp/", webhooks.whatsapp, name="whatsapp_hook"),
+]

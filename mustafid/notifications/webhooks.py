@@ -1,0 +1,250 @@
+"""Delivery reports: the providers that tell us what became of a message (Unifonic, WhatsApp Cloud API).
+
+Each report names the message by the reference the provider gave when it accepted it (the
+`provider_ref` the worker recorded), and is applied with one conditional UPDATE per report, so a
+report repeated or arriving out of order never moves a message backwards:
+
+* "delivered" (WhatsApp's "read" too) turns a *sent* message into *delivered*; a message already
+  delivered, failed or cancelled is left as it is;
+* "failed" (Unifonic's "Undeliverable") turns a *sent* message into *failed* with the reason in
+  `last_error`; a message already delivered stays delivered;
+* "sent" and the provider's other interim states change nothing.
+
+A report about a reference we do not know (another system on the same account, a message deleted
+since) is answered 200 and changes nothing, so the provider stops retrying it. A request that is not
+signed with our secret is answered 403, a body we cannot read 400 — never 500.
+
+Unifonic (https://docs.unifonic.com/docs/receiving-delivery-status-via-webhook and the support article
+«Can I receive DLR receipt update through a webhook?», read 2026-11-30): the account's DLR webhook
+POSTs, for each message, its `MessageID` (the id the send request answered with), the delivery status
+`DLR` («Delivered» or «Undeliverable»), the `Recipient` and timestamps, and expects 200 OK (otherwise
+it retries, up to 6 times within 72 hours). The newer platform sends JSON with `messageId`, `status`
+and `correlationId`; both spellings are read, as a form or as JSON. Unifonic signs nothing, so the
+URL we give it carries a secret (`UNIFONIC_WEBHOOK_SECRET`), compared in constant time.
+
+WhatsApp Cloud API (Meta's webhooks documentation): a GET with `hub.mode=subscribe`,
+`hub.verify_token` and `hub.challenge` verifies the endpoint (we answer the challenge when the token
+is `WHATSAPP_VERIFY_TOKEN`); each POST is signed in `X-Hub-Signature-256: sha256=<hex>`, the
+HMAC-SHA256 of the raw body with the app secret (`WHATSAPP_APP_SECRET`), and carries
+`entry[].changes[].value.statuses[]` with `id` (the wamid the send answered with), `status`
+(sent, delivered, read, failed), `timestamp` and, when failed, `errors[]` (`code`, `title`,
+`message`, `error_data.details`).
+"""
+
+import datetime
+import hashlib
+import hmac
+import json
+import logging
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.http.multipartparser import MultiPartParserError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.http.request import RawPostDataException
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .models import Message, MessageStatus
+
+logger = logging.getLogger(__name__)
+
+DELIVERED, FAILED = "delivered", "failed"
+# Provider words → what the report means for us (anything else is an interim state: nothing changes).
+UNIFONIC_STATES = {
+    "delivered": DELIVERED, "deliverd": DELIVERED,
+    "undeliverable": FAILED, "undelivered": FAILED, "failed": FAILED, "rejected": FAILED, "expired": FAILED,
+}
+WHATSAPP_STATES = {"delivered": DELIVERED, "read": DELIVERED, "failed": FAILED}
+# A reference longer than the column cannot be ours.
+MAX_REFERENCE = Message._meta.get_field("provider_ref").max_length
+
+
+class Malformed(ValueError):
+    """The body is not a report we can read (answered 400)."""
+
+
+def apply_report(provider, reference, state, *, reason="", at=None):
+    """Apply one delivery report to the message `provider` knows as `reference`. Returns the rows changed (0 or 1).
+
+    Only forwards: sent → delivered, sent → failed. Everything else (a repeat, a late "sent", a
+    "failed" after "delivered", an unknown reference) changes nothing.
+    """
+    reference = str(reference or "").strip()
+    if not reference or len(reference) > MAX_REFERENCE or state not in (DELIVERED, FAILED):
+        return 0
+    sent = Message.objects.filter(provider=provider, provider_ref=reference, status=MessageStatus.SENT)
+    if state == DELIVERED:
+        return sent.update(status=MessageStatus.DELIVERED, delivered_at=at or timezone.now())
+    return sent.update(status=MessageStatus.FAILED, last_error=(reason or f"{provider}: not delivered")[:500])
+
+
+def _same(given, expected):
+    """Constant-time comparison of a secret; an empty expected secret matches nothing."""
+    return bool(expected) and hmac.compare_digest(str(given).encode("utf-8"), str(expected).encode("utf-8"))
+
+
+def _body(request):
+    try:
+        return request.body
+    except (RawPostDataException, SuspiciousOperation) as error:
+        raise Malformed(str(error)) from error
+
+
+def _json(raw):
+    try:
+        payload = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise Malformed("not JSON") from error
+    return payload
+
+
+# --- Unifonic ------------------------------------------------------------------------------------------
+
+def _pick(fields, *names):
+    """The first non-empty value among `names`, matched without regard to case."""
+    lowered = {str(key).lower(): value for key, value in fields.items()}
+    for name in names:
+        value = lowered.get(name.lower())
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+            return str(value).strip()
+    return ""
+
+
+def _unifonic_reports(request):
+    """The reports in a Unifonic callback: one object, or a list of them; form-encoded or JSON."""
+    content_type = request.content_type or ""
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        try:
+            items = [{name: request.POST.get(name) for name in request.POST}]
+        except (SuspiciousOperation, MultiPartParserError, ValueError) as error:
+            raise Malformed(str(error)) from error
+    else:
+        payload = _json(_body(request))
+        items = payload if isinstance(payload, list) else [payload]
+    reports = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise Malformed("a report is not an object")
+        if isinstance(item.get("data"), dict):  # a wrapped report: {"data": {...}}
+            item = {**item, **item["data"]}
+        message_id = _pick(item, "MessageID", "messageId", "message_id")
+        correlation = _pick(item, "CorrelationID", "correlationId", "correlation_id")
+        status = _pick(item, "DLR", "status", "Status", "deliveryStatus")
+        if not (message_id or correlation) or not status:
+            raise Malformed("a report without a message id or a status")
+        detail = _pick(item, "errorCode", "error_code", "reason", "description", "Comments")
+        reports.append((message_id, correlation, status, detail))
+    return reports
+
+
+@csrf_exempt
+@require_POST
+def unifonic(request, secret):
+    """Unifonic's DLR webhook: `POST /messages/hooks/unifonic/<UNIFONIC_WEBHOOK_SECRET>/`."""
+    if not _same(secret, settings.UNIFONIC_WEBHOOK_SECRET):
+        return HttpResponseForbidden("forbidden", content_type="text/plain")
+    try:
+        reports = _unifonic_reports(request)
+    except Malformed as error:
+        return HttpResponseBadRequest(f"unreadable report: {error}", content_type="text/plain")
+    changed = 0
+    for message_id, correlation, status, detail in reports:
+        state = UNIFONIC_STATES.get(status.lower())
+        reason = f"Unifonic: {status}" + (f" ({detail})" if detail else "")
+        # The worker kept Unifonic's MessageID, or our CorrelationID when the answer had no MessageID.
+        for reference in dict.fromkeys(ref for ref in (message_id, correlation) if ref):
+            found = apply_report("unifonic", reference, state, reason=reason)
+            changed += found
+            if found:
+                break
+    return HttpResponse(f"ok {changed}", content_type="text/plain")
+
+
+# --- WhatsApp Cloud API --------------------------------------------------------------------------------
+
+def _signed(request, raw):
+    header = request.headers.get("X-Hub-Signature-256", "")
+    if not settings.WHATSAPP_APP_SECRET or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(settings.WHATSAPP_APP_SECRET.encode("utf-8"), raw, hashlib.sha256).hexdigest()
+    return _same(header.removeprefix("sha256=").strip().lower(), expected)
+
+
+def _as_list(value, what):
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise Malformed(f"{what} is not a list")
+    return value
+
+
+def _as_dict(value, what):
+    if not isinstance(value, dict):
+        raise Malformed(f"{what} is not an object")
+    return value
+
+
+def _whatsapp_statuses(payload):
+    payload = _as_dict(payload, "the body")
+    statuses = []
+    for entry in _as_list(payload.get("entry"), "entry"):
+        for change in _as_list(_as_dict(entry, "an entry").get("changes"), "changes"):
+            value = _as_dict(change, "a change").get("value")
+            value = {} if value is None else _as_dict(value, "a change's value")
+            for status in _as_list(value.get("statuses"), "statuses"):
+                statuses.append(_as_dict(status, "a status"))
+    return statuses
+
+
+def _whatsapp_reason(status):
+    parts = []
+    errors = status.get("errors")
+    for error in errors if isinstance(errors, list) else []:
+        if not isinstance(error, dict):
+            continue
+        details = error.get("error_data", {}).get("details") if isinstance(error.get("error_data"), dict) else ""
+        text = " — ".join(str(part) for part in (error.get("title") or error.get("message"), details) if part)
+        parts.append(f"{text} (code {error.get('code')})" if error.get("code") is not None else text)
+    return "WhatsApp: " + ("; ".join(part for part in parts if part) or "not delivered")
+
+
+def _timestamp(value):
+    """A report's Unix time, if it is one and not in the future; else None (now is used)."""
+    try:
+        at = datetime.datetime.fromtimestamp(int(str(value)), tz=datetime.timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+    return at if at <= timezone.now() else None
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def whatsapp(request):
+    """Meta's webhook for the WhatsApp Cloud API: the GET verification, then signed POSTs of statuses."""
+    if request.method == "GET":
+        mode, token = request.GET.get("hub.mode"), request.GET.get("hub.verify_token", "")
+        challenge = request.GET.get("hub.challenge", "")
+        if mode == "subscribe" and _same(token, settings.WHATSAPP_VERIFY_TOKEN) and 0 < len(challenge) <= 200:
+            return HttpResponse(challenge, content_type="text/plain")
+        return HttpResponseForbidden("forbidden", content_type="text/plain")
+    try:
+        raw = _body(request)
+    except Malformed:
+        raw = None  # already parsed as a form (multipart): its bytes cannot be checked, so it is not signed
+    if raw is None or not _signed(request, raw):
+        return HttpResponseForbidden("forbidden", content_type="text/plain")
+    try:
+        statuses = _whatsapp_statuses(_json(raw))
+    except Malformed as error:
+        return HttpResponseBadRequest(f"unreadable report: {error}", content_type="text/plain")
+    changed = 0
+    for status in statuses:
+        state = WHATSAPP_STATES.get(str(status.get("status") or "").lower())
+        reference = status.get("id")
+        if not isinstance(reference, str):
+            continue
+        reason = _whatsapp_reason(status) if state == FAILED else ""
+        changed += apply_report("whatsapp", reference, state, reason=reason, at=_timestamp(status.get("timestamp")))
+    return HttpResponse(f"ok {changed}", content_type="text/plain")
