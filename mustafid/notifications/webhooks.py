@@ -10,6 +10,10 @@ report repeated or arriving out of order never moves a message backwards:
   `last_error`; a message already delivered stays delivered;
 * "sent" and the provider's other interim states change nothing.
 
+A WhatsApp message reported failed because the number has no WhatsApp or the template cannot be used
+(the codes of `transports.whatsapp.NOT_ON_WHATSAPP`: the Cloud API accepts the request and reports these
+later) goes again as SMS, exactly as when the send itself is refused: one copy, keyed on the original.
+
 A report about a reference we do not know (another system on the same account, a message deleted
 since) is answered 200 and changes nothing, so the provider stops retrying it. A request that is not
 signed with our secret is answered 403, a body we cannot read 400 — never 500.
@@ -38,6 +42,7 @@ import json
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.core.exceptions import SuspiciousOperation
 from django.http.multipartparser import MultiPartParserError
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
@@ -46,7 +51,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .models import Message, MessageStatus
+from .models import Channel, Message, MessageStatus
+from .transports.whatsapp import NOT_ON_WHATSAPP
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +84,24 @@ def apply_report(provider, reference, state, *, reason="", at=None):
     if state == DELIVERED:
         return sent.update(status=MessageStatus.DELIVERED, delivered_at=at or timezone.now())
     return sent.update(status=MessageStatus.FAILED, last_error=(reason or f"{provider}: not delivered")[:500])
+
+
+def fall_back_to_sms(reference):
+    """The SMS copy of the failed WhatsApp message `reference` (the worker's fallback, reached asynchronously)."""
+    from . import transports
+    from .outbox import save_and_wake
+
+    message = Message.objects.filter(provider="whatsapp", provider_ref=reference, status=MessageStatus.FAILED).first()
+    if message is None or not transports.channel_enabled(Channel.SMS):
+        return None
+    return save_and_wake(Message(
+        idempotency_key=f"{message.idempotency_key}/sms"[:200], purpose=message.purpose, channel=Channel.SMS,
+        recipient=message.recipient, language=message.language, template=message.template, context=message.context,
+        subject=message.subject, body=message.body, person_type=message.person_type, person_id=message.person_id,
+        about_type=message.about_type, about_id=message.about_id, fallback_of=message,
+        queued_by_id=message.queued_by_id, queued_by_kind=message.queued_by_kind,
+        queued_by_label=message.queued_by_label,
+    ))
 
 
 def _same(given, expected):
@@ -198,6 +222,12 @@ def _whatsapp_statuses(payload):
     return statuses
 
 
+def _error_codes(status):
+    errors = status.get("errors")
+    codes = [error.get("code") for error in errors if isinstance(error, dict)] if isinstance(errors, list) else []
+    return {int(code) for code in codes if str(code).isdigit() and len(str(code)) < 12}
+
+
 def _whatsapp_reason(status):
     parts = []
     errors = status.get("errors")
@@ -246,5 +276,9 @@ def whatsapp(request):
         if not isinstance(reference, str):
             continue
         reason = _whatsapp_reason(status) if state == FAILED else ""
-        changed += apply_report("whatsapp", reference, state, reason=reason, at=_timestamp(status.get("timestamp")))
+        with transaction.atomic():  # the failure and its SMS copy together, or neither (the report comes again)
+            found = apply_report("whatsapp", reference, state, reason=reason, at=_timestamp(status.get("timestamp")))
+            if found and state == FAILED and _error_codes(status) & set(NOT_ON_WHATSAPP):
+                fall_back_to_sms(reference)
+        changed += found
     return HttpResponse(f"ok {changed}", content_type="text/plain")

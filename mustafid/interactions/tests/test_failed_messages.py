@@ -191,3 +191,20 @@ def test_a_volunteer_sees_that_a_message_was_sent_and_its_status_but_not_its_tex
     assert beneficiary.mobile[-9:] not in html.replace(" ", "")
     assert mask_mobile(beneficiary.mobile) in html
     assert reverse("outbox:resend", args=[failed.pk]) not in html
+
+
+@pytest.mark.django_db
+def test_the_list_costs_the_same_queries_for_three_rows_as_for_twelve(client, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(officer)
+    counts = []
+    for how_many in (3, 9):
+        for _ in range(how_many):
+            failed_message(make_beneficiary(by=officer))
+        client.get(reverse("outbox:failed"))  # the session and the user, read once
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("outbox:failed")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

@@ -240,6 +240,22 @@ def test_a_failed_whatsapp_status_records_the_reason(officer, provider, hooks):
 
 
 @pytest.mark.django_db
+def test_a_number_reported_without_whatsapp_gets_the_message_as_sms_once(officer, provider, hooks):
+    message = sent_message(officer, provider, channel=Channel.WHATSAPP, reference="wamid.no-whatsapp")
+    failed = status(message, "failed", errors=[{"code": 131026, "title": "Message undeliverable"}])
+
+    for _repeat in range(2):
+        assert signed_post(hooks, whatsapp_report(failed)).status_code == 200
+
+    copy = Message.objects.get(fallback_of=message)
+    assert (copy.channel, copy.recipient, copy.body, copy.status) == (
+        Channel.SMS, message.recipient, message.body, MessageStatus.QUEUED)
+    provider.reply(200, json={"success": True, "errorCode": "ER-00", "data": {"MessageID": 77, "Status": "Sent"}})
+    assert sending.deliver(copy.pk) == MessageStatus.SENT
+    assert provider.last.form["Body"] == message.body
+
+
+@pytest.mark.django_db
 def test_a_whatsapp_report_with_a_wrong_or_missing_signature_is_refused(officer, provider, hooks):
     message = sent_message(officer, provider, channel=Channel.WHATSAPP, reference="wamid.unsigned")
     report = whatsapp_report(status(message, "failed"))
