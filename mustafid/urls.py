@@ -21,6 +21,8 @@ urlpatterns = [
     # Delivery reports from the SMS and WhatsApp providers, then the staff's failed messages.
     path("messages/hooks/", include("mustafid.notifications.urls")),
     path("messages/", include("mustafid.interactions.outbox_urls")),
+    # The manager's wording of the messages, in the settings area (before the admin, which takes the rest).
+    path("settings/messages/", include("mustafid.notifications.settings_urls")),
     # One sign-in for staff (throttled and audited): the settings screens use it too.
     path(
         "settings/login/",

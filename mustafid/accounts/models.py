@@ -180,6 +180,12 @@ class User(AbstractUser):
         return self.has_role(Role.OFFICER, Role.BRANCH_REP, Role.VOLUNTEER)
 
     @property
+    def may_message_beneficiaries(self):
+        """Send a beneficiary a message from a template: those who log contacts and see the mobile it goes to
+        (not a volunteer alone, who sees it masked)."""
+        return self.may_log_contacts and self.sees_sensitive_data
+
+    @property
     def sees_sensitive_data(self):
         """Volunteers see names and masked numbers only: no IDs, phones, health or family data.
 

@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from mustafid.association.models import current_policy
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
-from mustafid.lib.errors import ActionRefused
+from mustafid.lib.errors import ActionRefused, refuse_unless
+from mustafid.notifications import catalogue, outbox
 
+from . import messages
 from .models import Interaction
 
 
@@ -35,3 +37,34 @@ def log_interaction(*, channel, direction, kind, summary, by, outcome="", benefi
         record(EventType.INTERACTION_LOGGED, actor=by, target=interaction,
                data={"channel": channel, "kind": kind, "beneficiary": beneficiary.pk if beneficiary else None})
     return interaction
+
+
+def send_message(*, beneficiary, key, values, channel, by):
+    """A message from a template to one beneficiary, sent by hand: (message, contact).
+
+    One transaction: the outgoing contact on the policy channel matching the message's channel (an SMS is
+    a phone contact), the message queued in the outbox with that contact as its event — so however often
+    the request is repeated, one contact sends one message — and the audit row MESSAGE_SENT_BY_HAND.
+    `values` are the staff member's cleaned form values; they are worded in the beneficiary's language.
+    """
+    refuse_unless(key in messages.STAFF_MESSAGES, _("هذه الرسالة لا يرسلها الموظفون."))
+    message = messages.STAFF_MESSAGES[key]
+    recipient = beneficiary.as_recipient()
+    refuse_unless(channel in messages.reachable_channels(recipient),
+                  _("لا يمكن الوصول إلى المستفيد بهذه القناة؛ اختر قناة أخرى."))
+    language = recipient.language if recipient.language in catalogue.LANGUAGES else "ar"
+    context = messages.context_for(message, values, language)
+    _subject, text = catalogue.render(message.kind, language, context)
+    with transaction.atomic():
+        contact = log_interaction(
+            channel=messages.CONTACT_CHANNEL[channel], direction=Interaction.Direction.OUTGOING,
+            kind=Interaction.Kind.FOLLOW_UP, summary=_("رسالة «%(label)s»") % {"label": message.kind.label},
+            outcome=text, by=by, beneficiary=beneficiary,
+        )
+        queued = outbox.queue(key, to=recipient, context=context, event_key=f"contact:{contact.pk}", by=by,
+                              channel=channel)
+        refuse_unless(queued is not None, _("تعذر وضع الرسالة في صندوق الإرسال؛ لم يُرسل شيء."))
+        record(EventType.MESSAGE_SENT_BY_HAND, actor=by, target=beneficiary, data={
+            "template": key, "channel": channel, "message": queued.pk, "contact": contact.pk, "text": text,
+        })
+    return queued, contact

@@ -10,6 +10,10 @@ class InteractionsConfig(AppConfig):
         from . import sources
 
         sources.register()
+        # The messages staff send one beneficiary by hand (messages.py), worded by the manager like the others.
+        from . import messages
+
+        messages.register()
         # Messages to the beneficiary on their timeline (outbox.py).
         from . import outbox
 

@@ -55,3 +55,20 @@ class ContactFilterForm(forms.Form):
         self.is_valid()
         return {name: value for name, value in getattr(self, "cleaned_data", {}).items()
                 if name not in self.errors and value not in (None, "")}
+
+
+class SendMessageForm(forms.Form):
+    """«إرسال رسالة»: one of the staff messages to one beneficiary, its variables filled in, over a channel
+    they can be reached on (`messages.reachable_channels`)."""
+
+    channel = forms.ChoiceField(label=_("القناة"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, message, channels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.message = message
+        self.fields["channel"].choices = channels
+        for name, make_field in message.fields.items():
+            self.fields[name] = make_field()
+
+    def variable_fields(self):
+        return [self[name] for name in self.message.fields]

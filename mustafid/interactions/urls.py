@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.interaction_list, name="list"),
     path("new/", views.interaction_new, name="new"),
     path("new/lookup/", views.caller_lookup, name="lookup"),
+    path("message/<int:pk>/", views.send_message, name="send_message"),
 ]

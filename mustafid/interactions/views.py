@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mustafid.association.models import Channel, current_policy
 from mustafid.audit.log import record
@@ -19,9 +20,13 @@ from mustafid.lib.arabic import clean_query
 from mustafid.lib.errors import ActionRefused
 from mustafid.lib.forms import within_days
 from mustafid.lib.paging import page_of
+from mustafid.notifications import catalogue
+from mustafid.notifications.models import Channel as MessageChannel
+from mustafid.notifications.wording import sms_length
 
 from . import actions
-from .forms import ContactFilterForm, InteractionForm
+from . import messages as staff_messages
+from .forms import ContactFilterForm, InteractionForm, SendMessageForm
 from .models import Interaction
 
 
@@ -140,3 +145,73 @@ def interaction_new(request):
         "form": form, "beneficiary": disclose(beneficiary, request.user) if beneficiary else None,
         "offered": offered, "sensitive": request.user.sees_sensitive_data,
     }, status=400 if request.method == "POST" else 200)
+
+
+def _channel_choices(beneficiary, recipient, reader):
+    """Each channel the beneficiary can be reached on, with the address it goes to."""
+    labels = dict(MessageChannel.choices)
+    choices = []
+    for channel in staff_messages.reachable_channels(recipient):
+        address = recipient.address(channel)
+        shown = address if channel == MessageChannel.EMAIL else disclose(beneficiary, reader).mobile
+        choices.append((channel, f"{labels[channel]} — {shown}"))
+    return choices
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def send_message(request, pk):
+    """«إرسال رسالة»: a message from a template to one beneficiary (GET ?message=<key> picks it).
+
+    For those who log contacts and see the beneficiary's numbers (not a volunteer alone). POST «معاينة»
+    shows the text as it will be sent and its length; «إرسال» is one action (`actions.send_message`).
+    """
+    user = request.user
+    beneficiary = access_beneficiary(user, pk, audit_read=False)
+    if not user.may_message_beneficiaries:
+        raise PermissionDenied
+    if request.method == "GET":
+        # The page shows where the message goes (the full mobile or e-mail): a read of the record.
+        record(EventType.BENEFICIARY_VIEWED, actor=user, target=beneficiary)
+    key = request.POST.get("message") if request.method == "POST" else request.GET.get("message")
+    if key not in staff_messages.STAFF_MESSAGES:
+        key = next(iter(staff_messages.STAFF_MESSAGES))
+    message = staff_messages.STAFF_MESSAGES[key]
+    recipient = beneficiary.as_recipient()
+    channels = _channel_choices(beneficiary, recipient, user)
+    initial = {"channel": recipient.channel()} if recipient.channel() else {}
+    form = SendMessageForm(request.POST or None, message=message, channels=channels, initial=initial)
+    language = recipient.language if recipient.language in catalogue.LANGUAGES else "ar"
+    preview = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            values = {name: data[name] for name in message.fields}
+            if request.POST.get("send"):
+                try:
+                    queued, _contact = actions.send_message(beneficiary=beneficiary, key=key, values=values,
+                                                            channel=data["channel"], by=user)
+                except ActionRefused as refusal:
+                    form.add_error(None, refusal.message)
+                    status = 400
+                else:
+                    if queued.next_attempt_at > timezone.now() + datetime.timedelta(minutes=1):
+                        messages.success(request, _("وُضعت الرسالة في صندوق الإرسال، وتُرسل بعد انتهاء ساعات الهدوء "
+                                                    "(%(at)s بتوقيت الرياض)، وسُجلت تواصلًا صادرًا.")
+                                         % {"at": timezone.localtime(queued.next_attempt_at).strftime("%H:%M")})
+                    else:
+                        messages.success(request, _("وُضعت الرسالة في صندوق الإرسال، وسُجلت تواصلًا صادرًا."))
+                    return redirect(beneficiary)
+            else:
+                context = staff_messages.context_for(message, values, language)
+                _subject, text = catalogue.render(message.kind, language, context)
+                preview = {"text": text, "length": sms_length(text), "channel": data["channel"]}
+        else:
+            status = 400
+    return render(request, "interactions/send_message.html", {
+        "beneficiary": disclose(beneficiary, user), "form": form, "message": message, "key": key,
+        "choices": [(other.kind.key, other.kind.label) for other in staff_messages.STAFF_MESSAGES.values()],
+        "language": language, "preview": preview, "guide": catalogue.SMS_GUIDE_CHARACTERS,
+        "email": MessageChannel.EMAIL,
+    }, status=status)

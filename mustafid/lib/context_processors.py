@@ -12,6 +12,7 @@ SECTIONS = {
     "audit": "audit",
     "outbox": "messages",
     "admin": "settings",
+    "wording": "settings",
 }
 
 

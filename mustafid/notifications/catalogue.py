@@ -83,7 +83,7 @@ def check_text(kind, text):
                 problems.append(_("صياغة المتغيرات غير صحيحة؛ اكتب المتغير هكذا: {{ reference }}"))
             continue
         if not isinstance(node, VariableNode):
-            problems.append(_("يُسمح بالمتغيرات فقط بين {{ و }}، دون أوامر {% %}."))
+            problems.append(_("يُسمح بالمتغيرات فقط، مكتوبة هكذا: {{ reference }}، دون أوامر {% %}."))
             continue
         expression = node.filter_expression
         name = str(expression.var)

@@ -99,7 +99,7 @@ def wording_edit(request, key, language):
     if not form.is_valid():
         return _edit_page(request, kind, language, form, status=400)
     draft = (form.cleaned_data["subject"], form.cleaned_data["body"])
-    if "save" not in request.POST:
+    if not request.POST.get("save"):
         return _edit_page(request, kind, language, form, draft=draft)
     try:
         changed = wording.change_wording(kind, language, subject=draft[0], body=draft[1], by=request.user)

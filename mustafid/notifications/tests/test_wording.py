@@ -186,3 +186,11 @@ def test_sms_length_counts_arabic_as_ucs2_and_latin_as_gsm():
     assert wording.sms_length("a" * 160) == wording.Length(160, 1, False)
     assert wording.sms_length("a" * 161).segments == 2
     assert wording.sms_length("").segments == 0
+
+
+@pytest.mark.django_db
+def test_the_wording_is_linked_from_the_settings_for_managers_and_from_the_home_page_for_auditors(client, staff):
+    client.force_login(staff["manager"])
+    assert reverse("wording:list") in client.get(reverse("admin:index")).content.decode()
+    client.force_login(staff["auditor"])
+    assert reverse("wording:list") in client.get(reverse("reports:home")).content.decode()
