@@ -9,7 +9,7 @@ PRESET ?= aoun
 # `make run` keeps one SQLite file per preset under var/, so trying all five never mixes them.
 RUN_DATABASE_URL := $(if $(DATABASE_URL),$(DATABASE_URL),sqlite:///$(CURDIR)/var/demo-$(PRESET).sqlite3)
 
-.PHONY: help install run migrate demo test test-fast messages bench bench-load check clean
+.PHONY: help install run migrate demo test test-fast messages bench bench-load bench-messages check clean
 
 help:
 	@echo "make run     install, migrate, load the demo association (PRESET=$(PRESET)) and serve on 127.0.0.1:$(PORT)"
@@ -67,6 +67,10 @@ bench: install
 
 bench-load: install
 	$(PY) bench/run.py --load
+
+# The outbox: messages/s with 1 and 2 worker processes, and step commit -> provider p50/p95 (a throw-away PostgreSQL DB).
+bench-messages: install
+	$(PY) bench/messages.py
 
 clean:
 	rm -rf var/demo-*.sqlite3 var/media var/static var/test
