@@ -26,6 +26,7 @@ class EventType(models.IntegerChoices):
     REFERRALS_LISTED = 109, _("عرض قائمة الإحالات")
     REFERRAL_VIEWED = 110, _("عرض إحالة")
     AGENDA_VIEWED = 111, _("عرض جدول أعمال لجنة البحث")
+    RESEARCH_REPORT_VIEWED = 112, _("عرض تقرير بحث اجتماعي")
     # 2xx: the registry
     BENEFICIARY_CREATED = 201, _("تسجيل مستفيد")
     BENEFICIARY_UPDATED = 202, _("تعديل بيانات مستفيد")
@@ -53,6 +54,8 @@ class EventType(models.IntegerChoices):
     # 5xx: social research
     REFERRAL_CREATED = 501, _("إحالة إلى الباحث الاجتماعي")
     REFERRAL_ANSWERED = 502, _("رد الباحث الاجتماعي")
+    RESEARCH_REPORT_SAVED = 503, _("حفظ مسودة تقرير البحث الاجتماعي")
+    RESEARCH_REPORT_FILED = 504, _("اعتماد تقرير البحث الاجتماعي")
     # 8xx: settings
     SETTINGS_CHANGED = 801, _("تعديل الإعدادات")
     SETTINGS_DELETED = 802, _("حذف من الإعدادات")

@@ -54,6 +54,9 @@ class SupportType(models.Model):
         DocumentType, verbose_name=_("المستندات المطلوبة"), blank=True, related_name="support_types"
     )
     active = models.BooleanField(_("متاح"), default=True)
+    # A request of this type goes to the committee only with a filed social research report that
+    # recommends (cases/actions.py `submit_to_committee` asks the checks research registers).
+    requires_research = models.BooleanField(_("يتطلب تقرير بحث اجتماعي قبل الرفع للجنة"), default=False)
 
     class Meta:
         verbose_name = _("نوع دعم")
@@ -423,6 +426,7 @@ class CaseEvent(models.Model):
         MARKED_INCOMPLETE = "marked_incomplete", pgettext_lazy("سجل الطلب", "طلب غير مكتمل")
         REFERRED = "referred", pgettext_lazy("سجل الطلب", "إحالة إلى الباحث الاجتماعي")
         REFERRAL_ANSWERED = "referral_answered", pgettext_lazy("سجل الطلب", "رد الباحث الاجتماعي")
+        RESEARCH_FILED = "research_filed", pgettext_lazy("سجل الطلب", "اعتماد تقرير البحث الاجتماعي")
         DECLARED = "declared", pgettext_lazy("سجل الطلب", "توقيع الإقرار")
         SUBMITTED = "submitted", pgettext_lazy("سجل الطلب", "رفع الطلب للجنة البحث")
         DECIDED = "decided", pgettext_lazy("سجل الطلب", "قرار لجنة البحث")
