@@ -170,9 +170,6 @@ def send_message(request, pk):
     beneficiary = access_beneficiary(user, pk, audit_read=False)
     if not user.may_message_beneficiaries:
         raise PermissionDenied
-    if request.method == "GET":
-        # The page shows where the message goes (the full mobile or e-mail): a read of the record.
-        record(EventType.BENEFICIARY_VIEWED, actor=user, target=beneficiary)
     key = request.POST.get("message") if request.method == "POST" else request.GET.get("message")
     if key not in staff_messages.STAFF_MESSAGES:
         key = next(iter(staff_messages.STAFF_MESSAGES))
@@ -209,6 +206,14 @@ def send_message(request, pk):
                 preview = {"text": text, "length": sms_length(text), "channel": data["channel"]}
         else:
             status = 400
+    if request.htmx and request.method == "POST" and not request.POST.get("send"):
+        # As the variables are typed: the text filled in and its length, or a hint while a field is missing.
+        return render(request, "interactions/_send_preview.html", {
+            "preview": preview, "language": language, "guide": catalogue.SMS_GUIDE_CHARACTERS,
+            "email": MessageChannel.EMAIL,
+        })
+    # The page shows where the message goes (the full mobile or e-mail): a read of the record.
+    record(EventType.BENEFICIARY_VIEWED, actor=user, target=beneficiary)
     return render(request, "interactions/send_message.html", {
         "beneficiary": disclose(beneficiary, user), "form": form, "message": message, "key": key,
         "choices": [(other.kind.key, other.kind.label) for other in staff_messages.STAFF_MESSAGES.values()],

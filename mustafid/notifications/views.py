@@ -72,11 +72,12 @@ def _edit_page(request, kind, language, form, *, status=200, draft=None):
     current = wording.wording(kind, language)
     subject, body = draft if draft is not None else (current.subject, current.body)
     preview_subject, preview_body, length = wording.preview(kind, language, subject, body)
+    samples = wording.sample_values(kind, language)
     return render(request, "notifications/wording_edit.html", {
         "kind": kind, "language": language, "language_name": LANGUAGE_NAMES[language],
         "audience": _audience(kind), "form": form, "current": current,
         "variables": [{"name": name, "description": description,
-                       "sample": wording.sample_values(kind, language)[name]}
+                       "sample": samples[name]}
                       for name, description in kind.variables.items()],
         "preview": {"subject": preview_subject, "body": preview_body, "length": length},
         "guide": catalogue.SMS_GUIDE_CHARACTERS, "max_body": wording.MAX_BODY_CHARACTERS,

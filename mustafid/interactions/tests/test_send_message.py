@@ -69,6 +69,18 @@ def test_a_preview_shows_the_text_as_it_will_arrive_with_its_length_and_sends_no
 
 
 @pytest.mark.django_db
+def test_the_text_is_previewed_as_it_is_typed(signed_in, beneficiary):
+    day = timezone.localdate() + datetime.timedelta(days=3)
+    response = signed_in.post(url(beneficiary), appointment(day, send=""), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert f"الساعة 10:30 ص في مقر الجمعية." in html and "حرفًا" in html
+    missing = signed_in.post(url(beneficiary), appointment(day, send="", time=""), HTTP_HX_REQUEST="true")
+    assert "املأ الحقول" in missing.content.decode()
+    assert not Message.objects.filter(template="appointment_reminder").exists()
+
+
+@pytest.mark.django_db
 def test_sending_queues_one_message_records_an_outgoing_contact_and_audits_it(signed_in, officer, beneficiary):
     day = timezone.localdate() + datetime.timedelta(days=3)
     response = signed_in.post(url(beneficiary), appointment(day))
