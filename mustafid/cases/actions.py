@@ -16,11 +16,13 @@ from mustafid.association.models import current_policy
 from mustafid.audit.actors import as_actor
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
+from mustafid.lib.composition import submission_refusals
 from mustafid.lib.errors import ActionRefused, refuse_unless
 from mustafid.lib.hijri import format_hijri, format_hijri_or_gregorian
 from mustafid.lib.uploads import check_document, clean_file_name, decode_signature, removed_on_failure
 
-from .models import Case, CaseDocument, CaseEvent, Declaration, Status, Step
+from .clock import DecisionClock, rule_of
+from .models import Case, CaseDocument, CaseEvent, Declaration, InformationFrom, Status, Step, may_take
 from .workflow import lock_case, move, record_event
 
 # The declaration in the policy's words; stored with each signature as it was signed.
@@ -128,6 +130,11 @@ def upload_document(case, *, document_type, uploaded_file, issued_on, expires_on
     return document
 
 
+def _after_refusal(case):
+    """A refused document makes the request incomplete; one returned for information stays returned."""
+    return None if case.status in (Status.INCOMPLETE, Status.RETURNED) else Status.INCOMPLETE
+
+
 def _locked_document(document):
     document = CaseDocument.objects.select_related("document_type").get(pk=document.pk)
     case = lock_case(document.case_id)
@@ -153,7 +160,7 @@ def verify_document(document, *, by):
             document.save(update_fields=["status", "reviewed_by", "reviewed_at", "refusal_reason"])
             move(
                 case,
-                to=Status.INCOMPLETE if case.status != Status.INCOMPLETE else None,
+                to=_after_refusal(case),
                 kind=CaseEvent.Kind.DOCUMENT_REFUSED,
                 by=by,
                 note=document.refusal_reason,
@@ -191,7 +198,7 @@ def refuse_document(document, *, reason, by):
         document.save(update_fields=["status", "reviewed_by", "reviewed_at", "refusal_reason"])
         move(
             case,
-            to=Status.INCOMPLETE if case.status != Status.INCOMPLETE else None,
+            to=_after_refusal(case),
             kind=CaseEvent.Kind.DOCUMENT_REFUSED,
             by=by,
             note=reason,
@@ -279,18 +286,76 @@ def submit_to_committee(case, *, by):
             case.current_declaration.matches_current_data(),
             _("تغيرت البيانات بعد توقيع الإقرار؛ يلزم إقرار جديد قبل الرفع للجنة."),
         )
+        # What the apps above require (the social research report, see lib/composition.py).
+        refusals = submission_refusals(case)
+        refuse_unless(not refusals, refusals[0] if refusals else "")
         policy = _policy()
         now = timezone.now()
+        # The policy's period and way of counting, kept in the timeline row: a later policy change moves nothing.
+        rule = rule_of(policy)
         case.submitted_at = now
         case.policy_version = policy
         case.response_days = policy.response_days
-        case.decision_due_on = timezone.localdate(now) + datetime.timedelta(days=policy.response_days)
+        case.decision_due_on = DecisionClock.from_rule(timezone.localdate(now), rule).due_on
         return move(
             case, to=Status.WITH_COMMITTEE, kind=CaseEvent.Kind.SUBMITTED, by=by,
-            data={"decision_due_on": case.decision_due_on.isoformat(), "response_days": policy.response_days,
-                  "policy_version": policy.version},
+            data={"decision_due_on": case.decision_due_on.isoformat(), **rule},
             audit_type=EventType.CASE_SUBMITTED,
             fields=["submitted_at", "policy_version", "response_days", "decision_due_on"],
+        )
+
+
+def return_for_information(case, *, asked, of_whom, by):
+    """The committee returns the request for information it lacks: the decision clock stands still.
+
+    `asked` is what is missing, in words the applicant can act on; `of_whom` an `InformationFrom`. When it
+    is asked of the applicant, they are told (the `returned` row's message, `cases/messages.py`).
+    """
+    asked = (asked or "").strip()
+    refuse_unless(may_take(by, Step.RETURN), _("يعيد الطلب لاستكمال المعلومات رئيس لجنة البحث أو أعضاؤها."))
+    refuse_unless(asked, _("اكتب المعلومات المطلوبة."))
+    refuse_unless(of_whom in InformationFrom.values, _("اختر ممن تُطلب المعلومات."))
+    with transaction.atomic():
+        case = lock_case(case)
+        refuse_unless(case.is_open_for(Step.RETURN), _("هذا الطلب ليس لدى لجنة البحث."))
+        today = timezone.localdate()
+        case.clock_paused_on = today
+        return move(
+            case, to=Status.RETURNED, kind=CaseEvent.Kind.RETURNED, by=by, note=asked[:2000],
+            data={"of_whom": of_whom, "paused_on": today.isoformat(),
+                  "due_when_paused": case.decision_due_on.isoformat() if case.decision_due_on else None},
+            audit_type=EventType.CASE_RETURNED, fields=["clock_paused_on"],
+        )
+
+
+def provide_information(case, *, note, by):
+    """The officer records the answer to what the committee asked: the request goes back to it and the clock runs.
+
+    Documents the answer brings are uploaded first (`upload_document` accepts them while returned). The due
+    date moves by the days the clock stood still (`DecisionClock`).
+    """
+    note = (note or "").strip()
+    refuse_unless(may_take(by, Step.PROVIDE_INFORMATION), _("يسجل استكمال المعلومات موظف الاستقبال."))
+    refuse_unless(note, _("اكتب ما قدّمه المستفيد من معلومات."))
+    with transaction.atomic():
+        case = lock_case(case)
+        refuse_unless(case.is_open_for(Step.PROVIDE_INFORMATION), _("هذا الطلب ليس معادًا لاستكمال المعلومات."))
+        today = timezone.localdate()
+        clock = DecisionClock.for_case(case)
+        paused_on = case.clock_paused_on or today
+        if clock is not None:
+            clock.resume(today)
+            case.decision_due_on = clock.due_on
+            paused_days = clock.counted(paused_on, today)
+        else:  # submitted before the clock was kept in the timeline
+            paused_days = (today - paused_on).days
+            case.decision_due_on = case.decision_due_on + datetime.timedelta(days=paused_days)
+        case.clock_paused_on = None
+        return move(
+            case, to=Status.WITH_COMMITTEE, kind=CaseEvent.Kind.INFORMATION_PROVIDED, by=by, note=note[:2000],
+            data={"paused_on": paused_on.isoformat(), "resumed_on": today.isoformat(), "paused_days": paused_days,
+                  "decision_due_on": case.decision_due_on.isoformat()},
+            audit_type=EventType.INFORMATION_PROVIDED, fields=["clock_paused_on", "decision_due_on"],
         )
 
 

@@ -12,5 +12,5 @@ class DocumentTypeAdmin(ManagerAdmin):
 
 @admin.register(SupportType)
 class SupportTypeAdmin(ManagerAdmin):
-    list_display = ["name_ar", "name_en", "active"]
+    list_display = ["name_ar", "name_en", "active", "requires_research"]
     filter_horizontal = ["required_documents"]

@@ -13,6 +13,7 @@ from mustafid.association.models import current_policy
 from mustafid.beneficiaries.audit_subjects import people_named
 from mustafid.lib.composition import (
     AuditSubjectSource, Panel, TimelineRow, TimelineSource, audit_subjects, beneficiary_timeline, request_panels,
+    submission_refusals,
 )
 
 from .actions import DECLARATION_TEXT, DECLARATION_TEXT_EN
@@ -65,6 +66,8 @@ def _submit_panel(case, user, bound):
     return {
         "policy": policy,
         "due_preview": today + datetime.timedelta(days=policy.response_days) if policy else None,
+        # What still stops the submission (a required research report): said, and the button held back.
+        "blocked": submission_refusals(case),
     }
 
 

@@ -12,6 +12,10 @@ small template) when it starts:
   (the requests' events from `cases`, the contacts from `interactions`).
 * `registration_sources`: where a new registration may start from (a contact logged before
   the person was registered, from `interactions`).
+* `submission_checks`: what must hold before a request goes to the research committee, beyond its
+  own documents and declaration (a filed social research report where the support type requires
+  one, from `research`); `cases.actions.submit_to_committee` refuses with the first refusal, and
+  the submit panel shows them all.
 * `audit_subjects`: how the audit trail (at the ground) finds the records about a person typed by
   name or number — a beneficiary's record from `beneficiaries`, their requests from `cases`.
 
@@ -77,6 +81,15 @@ class AuditSubjectSource:
     find: Callable
 
 
+@dataclass(frozen=True)
+class SubmissionCheck:
+    """check(case) -> a refusal message (the request may not go to the committee yet), or None."""
+
+    name: str
+    order: int
+    check: Callable
+
+
 class Registry:
     def __init__(self, name):
         self.name = name
@@ -97,6 +110,12 @@ request_panels = Registry("request_panels")
 beneficiary_timeline = Registry("beneficiary_timeline")
 registration_sources = Registry("registration_sources")
 audit_subjects = Registry("audit_subjects")
+submission_checks = Registry("submission_checks")
+
+
+def submission_refusals(case):
+    """Why the request may not go to the committee yet, from every registered check (empty: nothing stops it)."""
+    return [message for entry in submission_checks if (message := entry.check(case))]
 
 
 def audit_subject_targets(query, user):
