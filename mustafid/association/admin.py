@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from mustafid.audit.admin_base import ManagerAdmin
 from mustafid.lib.forms import DualDateField, LocalizedIntegerField
 from mustafid.lib.uploads import check_logo, check_staff_tool
+from mustafid.lib.workdays import parse_holidays
 
 from .models import Association, Branch, Channel, PolicyVersion, StaffTool
 
@@ -50,11 +51,19 @@ class PolicyVersionForm(forms.ModelForm):
         model = PolicyVersion
         fields = "__all__"
 
+    def clean_holidays(self):
+        holidays = self.cleaned_data.get("holidays", "")
+        try:
+            parse_holidays(holidays)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        return holidays
+
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(ManagerAdmin):
     form = PolicyVersionForm
-    list_display = ["version", "board_meeting", "approved_on", "effective_from", "response_days"]
+    list_display = ["version", "board_meeting", "approved_on", "effective_from", "response_days", "count_working_days"]
 
 
 class StaffToolForm(forms.ModelForm):

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from mustafid.lib.workdays import DEFAULT_HOLIDAYS_TEXT
+
 
 def bilingual(obj, field):
     """The English text when English is active and one was given, else the Arabic.
@@ -149,6 +151,19 @@ class PolicyVersion(models.Model):
         _("مدة الرد على الطلب (بالأيام)"),
         default=14,
         help_text=_("المدة التي تدرس فيها لجنة البحث الطلب وترد عليه: 14 يومًا (أسبوعان) أو 30 يومًا (شهر)"),
+    )
+    # How the response period is counted (kept with each request when it is submitted: `cases/clock.py`).
+    count_working_days = models.BooleanField(
+        _("احتساب مدة الرد بأيام العمل"),
+        default=False,
+        help_text=_("بدون الجمعة والسبت والإجازات أدناه؛ وإلا فبالأيام التقويمية (كما تقول السياسة: أسبوعان أو شهر)"),
+    )
+    holidays = models.TextField(
+        _("الإجازات (بالتاريخ الهجري)"),
+        blank=True,
+        default=DEFAULT_HOLIDAYS_TEXT,
+        help_text=_("إجازة في كل سطر: الشهر/اليوم-الشهر/اليوم ثم الاسم، مثل 10/1-10/3 عيد الفطر. "
+                    "لا تُحتسب من مدة الرد حين تُحتسب بأيام العمل."),
     )
     channels = models.JSONField(_("قنوات التواصل المفعلة"), default=list)
     # Qader's policy has no referral step among its process steps; the others do.

@@ -26,7 +26,8 @@ class EventType(models.IntegerChoices):
     REFERRALS_LISTED = 109, _("عرض قائمة الإحالات")
     REFERRAL_VIEWED = 110, _("عرض إحالة")
     AGENDA_VIEWED = 111, _("عرض جدول أعمال لجنة البحث")
-    RESEARCH_REPORT_VIEWED = 112, _("عرض تقرير بحث اجتماعي")
+    RESEARCH_REPORT_VIEWED = 114, _("عرض تقرير بحث اجتماعي")
+    DEADLINES_VIEWED = 113, _("عرض الطلبات المتأخرة والقريبة من موعدها")
     # 2xx: the registry
     BENEFICIARY_CREATED = 201, _("تسجيل مستفيد")
     BENEFICIARY_UPDATED = 202, _("تعديل بيانات مستفيد")
@@ -51,6 +52,8 @@ class EventType(models.IntegerChoices):
     BENEFICIARY_REGISTERED = 409, _("استكمال التسجيل")
     SERVICE_DELIVERED = 410, _("تقديم خدمة")
     CASE_CLOSED = 411, _("إغلاق الطلب")
+    CASE_RETURNED = 412, _("إعادة الطلب لاستكمال المعلومات")
+    INFORMATION_PROVIDED = 413, _("استكمال المعلومات المطلوبة")
     # 5xx: social research
     REFERRAL_CREATED = 501, _("إحالة إلى الباحث الاجتماعي")
     REFERRAL_ANSWERED = 502, _("رد الباحث الاجتماعي")

@@ -38,6 +38,9 @@ KINDS = [
     _kind("referred", _("الإحالة إلى الباحث الاجتماعي")),
     _kind("submitted", _("الرفع للجنة البحث"), due_hijri=_("موعد القرار (هجري)"),
           due_gregorian=_("موعد القرار (ميلادي)")),
+    _kind("returned_for_information", _("إعادة الطلب لاستكمال المعلومات"), asked=_("المعلومات المطلوبة")),
+    _kind("information_received", _("عودة الطلب إلى لجنة البحث"), due_hijri=_("موعد القرار (هجري)"),
+          due_gregorian=_("موعد القرار (ميلادي)")),
     _kind("decision_approved", _("قبول الطلب"), decision=_("رقم القرار")),
     _kind("decision_rejected", _("رفض الطلب"), decision=_("رقم القرار"), reasons=_("أسباب القرار")),
     _kind("registered", _("استكمال التسجيل"), registration_number=_("رقم التسجيل")),
@@ -72,6 +75,13 @@ def _what(event, language):
         return "referred", {}
     if kind == CaseEvent.Kind.SUBMITTED:
         return "submitted", _dates("due", case.decision_due_on, language)
+    if kind == CaseEvent.Kind.RETURNED:
+        # Told only when the applicant owes the information; what the committee asks its own staff stays inside.
+        if data.get("of_whom") != "applicant":
+            return None
+        return "returned_for_information", {"asked": event.note}
+    if kind == CaseEvent.Kind.INFORMATION_PROVIDED:
+        return "information_received", _dates("due", case.decision_due_on, language)
     if kind == CaseEvent.Kind.DECIDED:
         if data.get("outcome") == "approved":
             return "decision_approved", {"decision": data.get("decision", "")}

@@ -1,8 +1,9 @@
 """Support requests (طلبات الدعم) and their path through the policy.
 
 received ──► documents_complete ──► declared ──► with_committee ──► approved ──► registered ──► in_service ──► closed
-    │              ▲                                   │
-    └─ incomplete ─┘                                   └──► rejected ──► closed
+    │              ▲                                   │    ▲
+    └─ incomplete ─┘                                   │    └── returned (for information; the clock pauses)
+                                                       └──► rejected ──► closed
 
 Only the actions in `cases/actions.py` (and the committee's and services' own
 actions) change `Case.status`, each inside one transaction that also writes a
@@ -77,6 +78,7 @@ class Status(models.TextChoices):
     DOCUMENTS_COMPLETE = "documents_complete", _("مستندات مكتملة")
     DECLARED = "declared", _("تم الإقرار")
     WITH_COMMITTEE = "with_committee", _("لدى لجنة البحث")
+    RETURNED = "returned", _("معاد لاستكمال المعلومات")
     APPROVED = "approved", _("مقبول")
     REJECTED = "rejected", _("مرفوض")
     REGISTERED = "registered", _("تم التسجيل")
@@ -93,6 +95,8 @@ class Step(models.TextChoices):
     DECLARE = "declare", _("الإقرار")
     SUBMIT = "submit", _("الرفع للجنة البحث")
     DECIDE = "decide", _("قرار لجنة البحث")
+    RETURN = "return", _("إعادة الطلب لاستكمال المعلومات")
+    PROVIDE_INFORMATION = "provide_information", _("استكمال المعلومات المطلوبة")
     REGISTER = "register", _("استكمال التسجيل")
     DELIVER = "deliver", _("تقديم الخدمة")
     CLOSE = "close", _("إغلاق الطلب")
@@ -101,12 +105,15 @@ class Step(models.TextChoices):
 # A step's rule, written once: the states in which the request accepts it. The action refuses outside
 # them, the request page shows the step's button only inside them, and `access_case(step=...)` names it.
 STEP_STATES = {
-    Step.DOCUMENTS: {Status.RECEIVED, Status.INCOMPLETE, Status.DOCUMENTS_COMPLETE, Status.DECLARED},
+    # Returned for information: the answer is often a document, uploaded and verified as any other.
+    Step.DOCUMENTS: {Status.RECEIVED, Status.INCOMPLETE, Status.DOCUMENTS_COMPLETE, Status.DECLARED, Status.RETURNED},
     Step.MARK_INCOMPLETE: {Status.RECEIVED, Status.DOCUMENTS_COMPLETE, Status.DECLARED},
     Step.REFER: set(Status) - {Status.CLOSED},
     Step.DECLARE: {Status.DOCUMENTS_COMPLETE},
     Step.SUBMIT: {Status.DECLARED},
     Step.DECIDE: {Status.WITH_COMMITTEE},
+    Step.RETURN: {Status.WITH_COMMITTEE},
+    Step.PROVIDE_INFORMATION: {Status.RETURNED},
     Step.REGISTER: {Status.APPROVED},
     Step.DELIVER: {Status.REGISTERED, Status.IN_SERVICE},
     Step.CLOSE: {Status.IN_SERVICE, Status.REJECTED},
@@ -120,6 +127,8 @@ STEP_ROLE_FACTS = {
     Step.DECLARE: "may_intake",
     Step.SUBMIT: "may_intake",
     Step.DECIDE: "may_record_decisions",
+    Step.RETURN: "may_record_decisions",
+    Step.PROVIDE_INFORMATION: "may_intake",
     Step.REGISTER: "may_intake",
     Step.DELIVER: "may_intake",
     Step.CLOSE: "may_intake",
@@ -141,8 +150,16 @@ WAITING_ON_INTAKE = [
 # The states a request reaches only through `submit_to_committee` (so `submitted_at` is set): what a
 # committee member sees (`visible_to`), counted for them from `CaseStatusCount`.
 SUBMITTED_STATES = [
-    Status.WITH_COMMITTEE, Status.APPROVED, Status.REJECTED, Status.REGISTERED, Status.IN_SERVICE, Status.CLOSED,
+    Status.WITH_COMMITTEE, Status.RETURNED, Status.APPROVED, Status.REJECTED, Status.REGISTERED, Status.IN_SERVICE, Status.CLOSED,
 ]
+
+
+class InformationFrom(models.TextChoices):
+    """Of whom the committee asks the information it lacks (a request returned for information)."""
+
+    APPLICANT = "applicant", _("مقدم الطلب")
+    RESEARCHER = "researcher", _("الباحث الاجتماعي")
+    OFFICER = "officer", _("موظف الاستقبال")
 
 
 class CaseQuerySet(models.QuerySet):
@@ -169,6 +186,10 @@ class CaseQuerySet(models.QuerySet):
 
     def awaiting_committee(self):
         return self.filter(status=Status.WITH_COMMITTEE)
+
+    def returned(self):
+        """Returned for information, the longest waiting first (served by `case_returned_idx`)."""
+        return self.filter(status=Status.RETURNED).order_by("clock_paused_on", "id")
 
     def overdue(self, today=None):
         today = today or timezone.localdate()
@@ -200,6 +221,9 @@ class Case(models.Model):
     )
     response_days = models.PositiveSmallIntegerField(_("مدة الرد"), null=True, blank=True)
     decision_due_on = models.DateField(_("موعد القرار"), null=True, blank=True, db_index=True)
+    # Set while the request is returned for information (the clock stands still from that day); the due date
+    # is recomputed from the timeline when the answer comes (`clock.DecisionClock`).
+    clock_paused_on = models.DateField(_("أوقف العداد في"), null=True, blank=True)
     decided_at = models.DateTimeField(_("تاريخ القرار"), null=True, blank=True)
     closed_at = models.DateTimeField(_("تاريخ الإغلاق"), null=True, blank=True)
 
@@ -216,6 +240,10 @@ class Case(models.Model):
                 fields=["decision_due_on", "id"],
                 name="case_pending_decision_idx",
                 condition=models.Q(status="with_committee"),
+            ),
+            # The staff home's returned requests (`Case.objects.returned()`): the longest waiting first.
+            models.Index(
+                fields=["clock_paused_on", "id"], name="case_returned_idx", condition=models.Q(status="returned"),
             ),
             # The requests list (cases/views.py `case_list`): keyset pages by (-received_at, -id).
             models.Index(fields=["-received_at", "-id"], name="case_received_idx"),
@@ -269,6 +297,17 @@ class Case(models.Model):
     def is_due_soon(self):
         left = self.days_left
         return left is not None and 0 <= left <= DUE_SOON_DAYS
+
+    @property
+    def is_paused(self):
+        return self.status == Status.RETURNED and self.clock_paused_on is not None
+
+    @property
+    def days_left_when_paused(self):
+        """Calendar days the committee had left when the request was returned (the clock stands still)."""
+        if not self.is_paused or self.decision_due_on is None:
+            return None
+        return (self.decision_due_on - self.clock_paused_on).days
 
     receiver = ActedBy("received_by")
 
@@ -430,6 +469,8 @@ class CaseEvent(models.Model):
         DECLARED = "declared", pgettext_lazy("سجل الطلب", "توقيع الإقرار")
         SUBMITTED = "submitted", pgettext_lazy("سجل الطلب", "رفع الطلب للجنة البحث")
         DECIDED = "decided", pgettext_lazy("سجل الطلب", "قرار لجنة البحث")
+        RETURNED = "returned", pgettext_lazy("سجل الطلب", "إعادة الطلب لاستكمال المعلومات")
+        INFORMATION_PROVIDED = "information_provided", pgettext_lazy("سجل الطلب", "استكمال المعلومات المطلوبة")
         REGISTERED = "registered", pgettext_lazy("سجل الطلب", "استكمال التسجيل")
         SERVICE_DELIVERED = "service_delivered", pgettext_lazy("سجل الطلب", "تقديم الخدمة")
         CLOSED = "closed", pgettext_lazy("سجل الطلب", "إغلاق الطلب")

@@ -41,6 +41,9 @@ TRANSITIONS = {
     (Status.DECLARED, Status.WITH_COMMITTEE),
     (Status.WITH_COMMITTEE, Status.APPROVED),
     (Status.WITH_COMMITTEE, Status.REJECTED),
+    # Returned for information (the clock pauses) and back with the committee once answered (it resumes).
+    (Status.WITH_COMMITTEE, Status.RETURNED),
+    (Status.RETURNED, Status.WITH_COMMITTEE),
     (Status.APPROVED, Status.REGISTERED),
     (Status.REGISTERED, Status.IN_SERVICE),
     (Status.IN_SERVICE, Status.CLOSED),

@@ -1,0 +1,106 @@
+"""The decision clock: when the committee owes the applicant an answer.
+
+It starts when the complete, declared request reaches the committee (`submit_to_committee`), with the
+response period of the policy version in force that day and that version's way of counting (calendar
+days, or working days without Friday, Saturday and the policy's Hijri holidays). All of it is written in
+the `submitted` timeline row, so a later policy change never moves an existing deadline.
+
+It stands still while the request is returned for information (`returned` row) and runs again when the
+information is provided (`information_provided` row); the due date moves by the paused days (counted the
+same way as the period). The timeline is the source; `Case.decision_due_on` keeps the result for the
+indexed lists (agenda, staff home, deadlines page), recomputed at each resume.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from mustafid.lib.workdays import DEFAULT_HOLIDAYS_TEXT, add_days, as_ranges, counted_between
+
+from .models import CaseEvent
+
+
+def rule_of(policy):
+    """What the `submitted` row keeps of the policy: the period and how it is counted."""
+    working = bool(getattr(policy, "count_working_days", False))
+    holidays = getattr(policy, "holidays", DEFAULT_HOLIDAYS_TEXT) if working else ""
+    return {
+        "response_days": policy.response_days,
+        "policy_version": policy.version,
+        "working_days": working,
+        "holidays": [[list(start), list(end)] for start, end in as_ranges(holidays)],
+    }
+
+
+@dataclass
+class DecisionClock:
+    start: date
+    response_days: int
+    working: bool = False
+    ranges: tuple = ()
+    # (paused on, resumed on or None while still paused), in order.
+    pauses: list = field(default_factory=list)
+
+    @classmethod
+    def from_rule(cls, start, rule):
+        return cls(start=start, response_days=int(rule["response_days"]), working=bool(rule.get("working_days")),
+                   ranges=as_ranges(rule.get("holidays") or ()))
+
+    @classmethod
+    def for_case(cls, case, events=None):
+        """The clock of a submitted request, read from its timeline (None before submission)."""
+        if events is None:
+            events = case.events.filter(
+                kind__in=[CaseEvent.Kind.SUBMITTED, CaseEvent.Kind.RETURNED, CaseEvent.Kind.INFORMATION_PROVIDED]
+            ).order_by("at", "pk")
+        clock = None
+        for event in events:
+            day = timezone.localdate(event.at)
+            if event.kind == CaseEvent.Kind.SUBMITTED:
+                data = event.data or {}
+                rule = {"response_days": data.get("response_days") or case.response_days, **data}
+                clock = cls.from_rule(day, rule)
+            elif clock is None:
+                continue
+            elif event.kind == CaseEvent.Kind.RETURNED:
+                clock.pause(day)
+            elif event.kind == CaseEvent.Kind.INFORMATION_PROVIDED:
+                clock.resume(day)
+        return clock
+
+    def pause(self, day):
+        if not self.is_paused:
+            self.pauses.append((day, None))
+
+    def resume(self, day):
+        if self.is_paused:
+            self.pauses[-1] = (self.pauses[-1][0], day)
+
+    @property
+    def is_paused(self):
+        return bool(self.pauses) and self.pauses[-1][1] is None
+
+    def counted(self, start, end):
+        return counted_between(start, end, working=self.working, ranges=self.ranges)
+
+    @property
+    def paused_days(self):
+        """The days the clock stood still (counted as the period is: working days when it counts those)."""
+        return sum(self.counted(paused, resumed) for paused, resumed in self.pauses if resumed is not None)
+
+    @property
+    def first_due_on(self):
+        return add_days(self.start, self.response_days, working=self.working, ranges=self.ranges)
+
+    @property
+    def due_on(self):
+        """The day the decision is due: the period from the start, moved by every finished pause."""
+        return add_days(self.first_due_on, self.paused_days, working=self.working, ranges=self.ranges)
+
+    def days_left(self, today=None):
+        """Days (as counted) from today to the due date; while paused, as they stood on the day it paused."""
+        today = today or timezone.localdate()
+        if self.is_paused:
+            today = self.pauses[-1][0]
+        return self.counted(today, self.due_on)
