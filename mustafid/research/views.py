@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -65,9 +66,9 @@ def refer_other(request, kind, pk):
 @require_GET
 def referral_list(request):
     user = request.user
-    referrals = Referral.objects.visible_to(user).select_related(
-        "researcher", "referred_by", "beneficiary", "interaction__beneficiary", "case"
-    )
+    # The two staff members on each row are read apart (`_with_staff`): joined in too, the seven tables
+    # took PostgreSQL 18 ms to plan for a query it runs in 1.
+    referrals = Referral.objects.visible_to(user).select_related("beneficiary", "interaction__beneficiary", "case")
     state = "all" if request.GET.get("state") == "all" else ""
     if state != "all":
         referrals = referrals.open()
@@ -80,6 +81,7 @@ def referral_list(request):
     # see lib/paging.py.
     order = ("referred_at", "pk") if oldest_first else ("-referred_at", "-pk")
     page = page_of(request, referrals, order, size=30)
+    _with_staff(page.rows)
     # Who was referred and why: each view of the list is a read of personal data.
     record(EventType.REFERRALS_LISTED, actor=user, data={
         "state": state, "page": page.number, "results": len(page),
@@ -91,6 +93,13 @@ def referral_list(request):
     return render(request, "research/list.html", {
         "referrals": page, "page": page, "state": state, "filters": filters, "list_query": urlencode(params),
     }, status=400 if filters.is_bound and filters.errors else 200)
+
+
+def _with_staff(referrals):
+    """Give each referral its researcher and the person who referred, read in one query by id."""
+    staff = get_user_model().objects.in_bulk({r.researcher_id for r in referrals} | {r.referred_by_id for r in referrals})
+    for referral in referrals:
+        referral.researcher, referral.referred_by = staff[referral.researcher_id], staff[referral.referred_by_id]
 
 
 @login_required
