@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mustafid.association.models import Branch
-from mustafid.lib.forms import DualDateField, refuse_reversed_range, within_days
+from mustafid.lib.forms import DualDateField, ShortModelChoiceField, refuse_reversed_range, within_days
 
 from .models import Status, SupportType
 
@@ -29,9 +29,9 @@ class CaseFilterForm(forms.Form):
         ("", _("الكل")), ("overdue", _("متأخرة عن مدة الرد")), ("due_soon", _("قريبة الموعد")), *Status.choices,
     ])
     q = forms.CharField(label=_("المستفيد (الاسم أو الهوية أو الجوال)"), required=False, max_length=100)
-    branch = forms.ModelChoiceField(label=_("المكتب"), queryset=Branch.objects.order_by("pk"), required=False,
+    branch = ShortModelChoiceField(label=_("المكتب"), queryset=Branch.objects.order_by("pk"), required=False,
                                     empty_label=_("كل المكاتب"))
-    support_type = forms.ModelChoiceField(label=_("نوع الدعم"), queryset=SupportType.objects.order_by("pk"),
+    support_type = ShortModelChoiceField(label=_("نوع الدعم"), queryset=SupportType.objects.order_by("pk"),
                                           required=False, empty_label=_("كل الأنواع"))
     received_from = DualDateField(label=_("استُلم من تاريخ"), required=False)
     received_to = DualDateField(label=_("إلى تاريخ"), required=False)
