@@ -110,3 +110,185 @@ class Referral(models.Model):
     @property
     def is_answered(self):
         return self.answered_at is not None
+
+
+# The social research report (تقرير البحث الاجتماعي): one per request, written by the researcher the
+# request was referred to, usually on a phone during the home visit; the committee reads its
+# recommendation before deciding (see actions.py and the submission check in apps.py).
+
+# Monthly amounts above this are typing mistakes (an extra zero or two), not incomes.
+MAX_MONTHLY_AMOUNT = 1_000_000
+
+
+def research_photo_upload_to(instance, filename):
+    # Under MEDIA_ROOT (outside the web root, served only by `report_photo`); no personal data in the name.
+    return f"research/{instance.report.case_id}/{timezone.now():%Y%m%d%H%M%S}-{instance.sha256[:12]}"
+
+
+class ResearchReport(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("مسودة")
+        FILED = "filed", _("معتمد")
+
+    class HousingType(models.TextChoices):
+        APARTMENT = "apartment", _("شقة")
+        HOUSE = "house", _("بيت شعبي")
+        VILLA = "villa", _("فيلا")
+        ROOM = "room", _("غرفة أو ملحق")
+        OTHER = "other", _("أخرى")
+
+    class Tenure(models.TextChoices):
+        OWNED = "owned", _("ملك")
+        RENTED = "rented", _("إيجار")
+        OTHER = "other", _("أخرى (سكن خيري، مع الأقارب…)")
+
+    class Condition(models.TextChoices):
+        GOOD = "good", _("جيدة")
+        FAIR = "fair", _("متوسطة")
+        POOR = "poor", _("سيئة")
+
+    class VisitMode(models.TextChoices):
+        HOME = "home", _("زيارة منزلية")
+        OFFICE = "office", _("في مقر الجمعية")
+        REMOTE = "remote", _("عن بعد (هاتف أو مرئي)")
+
+    class Recommendation(models.TextChoices):
+        APPROVE = "approve", _("التوصية بالقبول")
+        REJECT = "reject", _("التوصية بالرفض")
+        OTHER_SUPPORT = "other_support", _("التوصية بدعم آخر")
+
+    case = models.OneToOneField(Case, verbose_name=_("طلب الدعم"), on_delete=models.PROTECT,
+                                related_name="research_report")
+    researcher = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("الباحث الاجتماعي"),
+                                   on_delete=models.PROTECT, related_name="research_reports")
+    state = models.CharField(_("حالة التقرير"), max_length=10, choices=State.choices, default=State.DRAFT)
+    housing_type = models.CharField(_("نوع السكن"), max_length=12, choices=HousingType.choices, blank=True)
+    tenure = models.CharField(_("ملكية السكن"), max_length=10, choices=Tenure.choices, blank=True)
+    housing_condition = models.CharField(_("حالة السكن"), max_length=10, choices=Condition.choices, blank=True)
+    housing_notes = models.TextField(_("وصف السكن"), blank=True)
+    health_notes = models.TextField(_("الحالة الصحية والإعاقة"), blank=True)
+    visit_on = models.DateField(_("تاريخ الزيارة"), null=True, blank=True)
+    visitor = models.CharField(_("القائم بالزيارة"), max_length=150, blank=True)
+    visit_mode = models.CharField(_("نوع الزيارة"), max_length=10, choices=VisitMode.choices, blank=True)
+    visit_place = models.CharField(_("مكان الزيارة"), max_length=300, blank=True)
+    needs = models.TextField(_("الاحتياجات"), blank=True)
+    recommendation = models.CharField(_("التوصية"), max_length=15, choices=Recommendation.choices, blank=True)
+    recommendation_reasons = models.TextField(_("أسباب التوصية"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    filed_at = models.DateTimeField(_("تاريخ الاعتماد"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("تقرير بحث اجتماعي")
+        verbose_name_plural = _("تقارير البحث الاجتماعي")
+
+    def __str__(self):
+        return f"{_('تقرير بحث اجتماعي')} — {self.case.reference}"
+
+    @property
+    def is_filed(self):
+        return self.state == self.State.FILED
+
+    def figures(self):
+        """The totals the committee reads: income, expenses, per person, and the share that goes on rent."""
+        from decimal import ROUND_HALF_UP, Decimal
+
+        incomes = list(self.incomes.all())
+        expenses = list(self.expenses.all())
+        total_income = sum((line.amount for line in incomes), Decimal(0))
+        total_expenses = sum((line.amount for line in expenses), Decimal(0))
+        rent = sum((line.amount for line in expenses if line.kind == ExpenseLine.Kind.RENT), Decimal(0))
+        # The applicant and the household members the researcher listed.
+        household_size = len(self.members.all()) + 1
+        cent = Decimal("0.01")
+        return {
+            "total_income": total_income,
+            "total_expenses": total_expenses,
+            "balance": total_income - total_expenses,
+            "household_size": household_size,
+            "per_capita": (total_income / household_size).quantize(cent, ROUND_HALF_UP),
+            "rent": rent,
+            # None when there is no income to divide by (the page says so instead of a percentage).
+            "rent_share": (rent * 100 / total_income).quantize(Decimal("0.1"), ROUND_HALF_UP) if total_income else None,
+            "debts": sum((debt.amount for debt in self.debts.all()), Decimal(0)),
+            "instalments": sum((debt.instalment or 0 for debt in self.debts.all()), Decimal(0)),
+        }
+
+
+def _amount(verbose_name, **kwargs):
+    return models.DecimalField(verbose_name, max_digits=10, decimal_places=2, **kwargs)
+
+
+class ReportMember(models.Model):
+    """A household member as the researcher found them at the visit (not the registry's household list)."""
+
+    report = models.ForeignKey(ResearchReport, on_delete=models.CASCADE, related_name="members")
+    relation = models.CharField(_("صلة القرابة"), max_length=60)
+    age = models.PositiveSmallIntegerField(_("العمر"), null=True, blank=True)
+    education = models.CharField(_("التعليم"), max_length=100, blank=True)
+    health = models.CharField(_("الحالة الصحية"), max_length=200, blank=True)
+    work = models.CharField(_("العمل"), max_length=100, blank=True)
+    income = _amount(_("الدخل الشهري"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class IncomeLine(models.Model):
+    class Kind(models.TextChoices):
+        SALARY = "salary", _("راتب")
+        PENSION = "pension", _("راتب تقاعدي")
+        SOCIAL_SECURITY = "social_security", _("الضمان الاجتماعي")
+        CITIZEN_ACCOUNT = "citizen_account", _("حساب المواطن")
+        REHABILITATION = "rehabilitation", _("إعانة التأهيل الشامل")
+        OTHER_ASSOCIATIONS = "associations", _("دعم جمعيات أخرى")
+        OTHER = "other", _("أخرى")
+
+    report = models.ForeignKey(ResearchReport, on_delete=models.CASCADE, related_name="incomes")
+    kind = models.CharField(_("مصدر الدخل"), max_length=20, choices=Kind.choices)
+    amount = _amount(_("المبلغ الشهري"))
+    note = models.CharField(_("ملاحظة"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class ExpenseLine(models.Model):
+    class Kind(models.TextChoices):
+        RENT = "rent", _("الإيجار")
+        UTILITIES = "utilities", _("الكهرباء والماء والاتصالات")
+        MEDICAL = "medical", _("العلاج")
+        TRANSPORT = "transport", _("المواصلات")
+        FOOD = "food", _("الغذاء")
+        OTHER = "other", _("أخرى")
+
+    report = models.ForeignKey(ResearchReport, on_delete=models.CASCADE, related_name="expenses")
+    kind = models.CharField(_("بند المصروف"), max_length=20, choices=Kind.choices)
+    amount = _amount(_("المبلغ الشهري"))
+    note = models.CharField(_("ملاحظة"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class Debt(models.Model):
+    report = models.ForeignKey(ResearchReport, on_delete=models.CASCADE, related_name="debts")
+    creditor = models.CharField(_("الدائن"), max_length=150)
+    amount = _amount(_("المبلغ المتبقي"))
+    instalment = _amount(_("القسط الشهري"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class HousingPhoto(models.Model):
+    report = models.ForeignKey(ResearchReport, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("الصورة"), upload_to=research_photo_upload_to)
+    original_name = models.CharField(_("اسم الملف"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
