@@ -24,7 +24,7 @@ def access_report_case(user, case_pk, *, write=False):
 
     Who may read: whoever sees the request (its referrals' people: the researcher it was referred to, officers,
     its branch's representative, the committee once submitted, managers and auditors); a volunteer never (health
-    and income). 404 for outsiders; 403 for readers who write. A read of an existing report is audited.
+    and income). 404 for outsiders; 403 for readers who write. Every read is audited.
     """
     if not user.sees_sensitive_data:
         raise Http404
@@ -35,8 +35,9 @@ def access_report_case(user, case_pk, *, write=False):
 
         if not may_write_report(user, case):
             raise PermissionDenied
-    elif report is not None:
-        record(EventType.RESEARCH_REPORT_VIEWED, actor=user, target=report, data={"case": case.pk})
+    else:
+        # Even an empty page says whether the researcher has written anything yet: every read is in the trail.
+        record(EventType.RESEARCH_REPORT_VIEWED, actor=user, target=report or case, data={"case": case.pk})
     return case, report
 
 

@@ -30,6 +30,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -51,8 +52,8 @@ from mustafid.interactions.models import Interaction
 from mustafid.interactions.tests.messages import failed_message
 from mustafid.lib.saudi import generate_national_id, mask_national_id
 from mustafid.notifications.models import Message, MessageTemplate
-from mustafid.research.actions import refer_to_researcher
-from mustafid.research.models import Referral
+from mustafid.research.actions import refer_to_researcher, save_report
+from mustafid.research.models import Referral, ResearchReport
 from mustafid.services.models import Service, ServiceDelivery
 
 CLIENT_IP = "198.51.100.23"
@@ -173,6 +174,15 @@ research:refer_beneficiary     beneficiary_branch         GET    login 200   403
 research:refer_interaction     interaction_volunteer      GET    login 200   403   403   403   404   200   403   403   404
 research:refer_interaction     interaction_volunteer      POST   login 302   403   403   403   404   302   403   403   404
 research:refer_interaction     interaction_officer        GET    login 200   403   403   403   404   404   403   403   404
+# The social research report: read by whoever sees the request (never a volunteer: health and income), written by
+# the researcher it was referred to; its housing photos served to the same readers.
+research:report                case_received              GET    login 200   200   404   404   404   404   200   200   404
+research:report                case_received              POST   login 403   302   404   404   404   404   403   403   404
+research:report                case_with_committee        GET    login 200   404   200   200   404   404   200   200   404
+research:report                case_with_committee        POST   login 403   404   403   403   404   404   403   403   404
+research:report                case_branch                GET    login 200   404   404   404   200   404   200   200   404
+research:report                case_branch                POST   login 403   404   404   404   403   404   403   403   404
+research:report_photo          photo_received             GET    login 200   200   404   404   404   404   200   200   404
 
 # «إرسال رسالة» to one beneficiary: those who log contacts and see the numbers (not a volunteer alone, not the
 # read-only roles); 404 where the beneficiary is unknown to them.
@@ -295,6 +305,9 @@ def build_world():
                                             contact_mobile="+966551234567")
     w.referral_volunteer = refer_to_researcher(researcher=other_researcher, question="لم يفهم خطوات الطلب",
                                                by=volunteer, beneficiary=w.beneficiary_referred)
+    w.report_received = save_report(w.case_received, by=users["researcher"], fields={"needs": "سداد الإيجار"},
+                                    rows={}, photo=SimpleUploadedFile("house.png", png_bytes()))
+    w.photo_received = w.report_received.photos.get()
     w.message_failed = failed_message(w.beneficiary_referred)
     w.message_failed_branch = failed_message(w.beneficiary_branch)
 
@@ -376,7 +389,8 @@ for _name in ("staff_tool", "beneficiary_referred", "beneficiary_submitted", "be
               "case_documents_complete", "case_declared", "case_with_committee", "case_approved", "case_registered",
               "case_in_service", "case_branch", "document_received", "document_with_committee", "document_branch",
               "declaration_with_committee", "referral_researcher", "referral_branch", "referral_volunteer",
-              "interaction_volunteer", "interaction_officer", "message_failed", "message_failed_branch"):
+              "interaction_volunteer", "interaction_officer", "message_failed", "message_failed_branch",
+              "photo_received"):
     TARGETS[_name] = _pk(_name)
 
 
@@ -458,6 +472,11 @@ PAYLOADS = {
     "research:refer_case": referral_data,
     "research:refer_beneficiary": referral_data,
     "research:refer_interaction": referral_data,
+    "research:report": lambda w, obj, user: {
+        **{f"{section}-{name}": value for section in ("members", "incomes", "expenses", "debts")
+           for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))},
+        "needs": "سداد الإيجار وفواتير الكهرباء", "action": "save",
+    },
     "outbox:resend": lambda w, obj, user: {},
     "notifications:unifonic_hook": lambda w, obj, user: {},
     "notifications:whatsapp_hook": lambda w, obj, user: {},
@@ -508,6 +527,7 @@ WRITTEN = {
     "research:refer_case": EventType.REFERRAL_CREATED,
     "research:refer_beneficiary": EventType.REFERRAL_CREATED,
     "research:refer_interaction": EventType.REFERRAL_CREATED,
+    "research:report": EventType.RESEARCH_REPORT_SAVED,
     "outbox:resend": EventType.MESSAGE_RESENT,
     # Delivery reports change a message's status (no audit row); the matrix's reports are refused.
     "notifications:unifonic_hook": None,
@@ -527,6 +547,8 @@ READ = {
     "cases:document_file": EventType.DOCUMENT_VIEWED,
     "cases:declaration_file": EventType.DECLARATION_VIEWED,
     "research:detail": EventType.REFERRAL_VIEWED,
+    "research:report": EventType.RESEARCH_REPORT_VIEWED,
+    "research:report_photo": EventType.RESEARCH_REPORT_VIEWED,
     # The page shows the full mobile or e-mail the message would go to.
     "interactions:send_message": EventType.BENEFICIARY_VIEWED,
 }
@@ -554,6 +576,7 @@ def state():
         "household": sorted(HouseholdMember.objects.values_list("pk", flat=True)),
         "declarations": sorted(Declaration.objects.values_list("pk", flat=True)),
         "referrals": sorted(Referral.objects.values_list("pk", "answered_at")),
+        "research_reports": sorted(ResearchReport.objects.values_list("pk", "state", "updated_at", "needs")),
         "interactions": sorted(Interaction.objects.values_list("pk", flat=True)),
         "decisions": sorted(Decision.objects.values_list("pk", flat=True)),
         "deliveries": sorted(ServiceDelivery.objects.values_list("pk", flat=True)),
