@@ -175,6 +175,11 @@ def case_at(status, *, beneficiary, officer, committee_member=None):
     case_actions.submit_to_committee(case, by=officer)
     if status == "with_committee":
         return refreshed(case)
+    if status == "returned":
+        # The chair returns it for information (the decision clock stands still).
+        case_actions.return_for_information(refreshed(case), asked="صورة عقد الإيجار الساري", of_whom="applicant",
+                                            by=committee_member)
+        return refreshed(case)
     outcome = "rejected" if status in ("rejected", "closed_after_rejection") else "approved"
     record_decision(refreshed(case), outcome=outcome, reasons="مستوفٍ للشروط" if outcome == "approved" else "غير مستوفٍ",
                     by=committee_member)

@@ -15,8 +15,8 @@ from mustafid.research.actions import refer_to_researcher
 from mustafid.services.actions import record_delivery
 from mustafid.services.models import Service
 
-STATES = ["received", "incomplete", "documents_complete", "declared", "with_committee", "approved", "rejected",
-          "registered", "in_service", "closed"]
+STATES = ["received", "incomplete", "documents_complete", "declared", "with_committee", "returned", "approved",
+          "rejected", "registered", "in_service", "closed"]
 
 
 def upload(case, staff):
@@ -54,6 +54,14 @@ def approve(case, staff):
     record_decision(case, outcome="approved", reasons="مستوفٍ", by=staff["chair"])
 
 
+def return_for_information(case, staff):
+    actions.return_for_information(case, asked="صورة عقد الإيجار", of_whom="applicant", by=staff["chair"])
+
+
+def provide_information(case, staff):
+    actions.provide_information(case, note="أحضر العقد", by=staff["officer"])
+
+
 def register(case, staff):
     actions.register_beneficiary(case, by=staff["officer"])
 
@@ -71,8 +79,8 @@ def refer(case, staff):
     refer_to_researcher(case=case, researcher=staff["researcher"], question="يسأل عن الإجراءات", by=staff["officer"])
 
 
-STEPS = {f.__name__: f for f in (upload, verify, refuse_document, mark_incomplete, declare, submit, approve, register,
-                                 deliver, close, refer)}
+STEPS = {f.__name__: f for f in (upload, verify, refuse_document, mark_incomplete, declare, submit, approve,
+                                 return_for_information, provide_information, register, deliver, close, refer)}
 
 # The steps each state allows. Verifying needs a document waiting for verification:
 # in documents_complete and declared every document is already verified, so it is refused.
@@ -81,7 +89,9 @@ ALLOWED = {
     "incomplete": {"upload", "refer"},
     "documents_complete": {"upload", "refuse_document", "mark_incomplete", "declare", "refer"},
     "declared": {"upload", "refuse_document", "mark_incomplete", "submit", "refer"},
-    "with_committee": {"approve", "refer"},
+    "with_committee": {"approve", "return_for_information", "refer"},
+    # Returned for information: documents come with the answer (a refused one leaves it returned).
+    "returned": {"upload", "refuse_document", "provide_information", "refer"},
     "approved": {"register", "refer"},
     "rejected": {"close", "refer"},
     "registered": {"deliver", "refer"},
@@ -148,6 +158,10 @@ def test_the_matrix_covers_every_step_of_every_state():
     ("in_service", "close", "closed"),
     ("rejected", "close", "closed"),
     ("with_committee", "refer", "with_committee"),
+    ("with_committee", "return_for_information", "returned"),
+    ("returned", "upload", "returned"),
+    ("returned", "refuse_document", "returned"),
+    ("returned", "provide_information", "with_committee"),
 ])
 def test_an_allowed_step_moves_the_request_to_the_expected_state(state, step, expected, make_case, staff):
     case = make_case(state)
