@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mustafid.lib.forms import DualDateField
 
-from .models import Declaration, SupportType
+from .models import Declaration, InformationFrom, SupportType
 
 
 # What the file inputs offer: PDFs and images, so a phone offers its camera too (see DocumentUploadForm).
@@ -63,6 +63,29 @@ class UploadDocumentForm(forms.Form):
 
 class RefuseDocumentForm(forms.Form):
     reason = forms.CharField(label=_("سبب الرفض"), max_length=300)
+
+
+class ReturnForInformationForm(forms.Form):
+    asked = forms.CharField(
+        label=_("المعلومات المطلوبة"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+        help_text=_("بكلمات يفهمها المستفيد؛ تُرسل إليه حين تُطلب منه."),
+    )
+    of_whom = forms.ChoiceField(label=_("تُطلب من"), choices=InformationFrom.choices, initial=InformationFrom.APPLICANT)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_return_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ProvideInformationForm(forms.Form):
+    note = forms.CharField(
+        label=_("ما قدّمه المستفيد"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+        help_text=_("المستندات المرافقة تُرفع من قسم المستندات قبل التسجيل."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_answer_%s")
+        super().__init__(*args, **kwargs)
 
 
 class NoteForm(forms.Form):

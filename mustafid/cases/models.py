@@ -311,6 +311,12 @@ class Case(models.Model):
 
     receiver = ActedBy("received_by")
 
+    def information_request(self):
+        """While returned for information: the timeline row saying what the committee asked (note) and of whom."""
+        if self.status != Status.RETURNED:
+            return None
+        return self.events.filter(kind=CaseEvent.Kind.RETURNED).select_related("actor").order_by("-at", "-pk").first()
+
     def is_open_for(self, step):
         """The request's state allows this step (who may take it is `may_take`)."""
         return self.status in STEP_STATES[Step(step)]

@@ -17,8 +17,11 @@ from mustafid.lib.composition import (
 )
 
 from .actions import DECLARATION_TEXT, DECLARATION_TEXT_EN
-from .forms import CloseCaseForm, DeclarationForm, NoteForm, RefuseDocumentForm, UploadDocumentForm
-from .models import Case, CaseDocument, CaseEvent, Declaration, Status, Step
+from .forms import (
+    CloseCaseForm, DeclarationForm, NoteForm, ProvideInformationForm, RefuseDocumentForm, ReturnForInformationForm,
+    UploadDocumentForm,
+)
+from .models import Case, CaseDocument, CaseEvent, Declaration, InformationFrom, Status, Step
 from .progress import changed_since_signing
 
 
@@ -71,6 +74,26 @@ def _submit_panel(case, user, bound):
     }
 
 
+def _return_panel(case, user, bound):
+    """The committee returns the request for information it lacks (between meetings, or from a meeting)."""
+    if not case.offers(Step.RETURN, user):
+        return None
+    return {"form": bound or ReturnForInformationForm()}
+
+
+def _returned_panel(case, user, bound):
+    """What the committee asked, since when the clock stands still, and the officer's form for the answer."""
+    asked = case.information_request()
+    if asked is None:
+        return None
+    return {
+        "asked": asked,
+        "of_whom": InformationFrom(asked.data.get("of_whom", InformationFrom.APPLICANT)).label,
+        "form": (bound or ProvideInformationForm()) if case.offers(Step.PROVIDE_INFORMATION, user) else None,
+        "accepts_documents": case.offers(Step.DOCUMENTS, user),
+    }
+
+
 def _register_panel(case, user, bound):
     return {} if case.offers(Step.REGISTER, user) else None
 
@@ -110,7 +133,9 @@ def register():
         Panel("documents", 10, "cases/panels/documents.html", _documents_panel),
         Panel("incomplete", 20, "cases/panels/incomplete.html", _incomplete_panel),
         Panel("declaration", 40, "cases/panels/declaration.html", _declaration_panel),
+        Panel("returned", 5, "cases/panels/returned.html", _returned_panel),
         Panel("submit", 50, "cases/panels/submit.html", _submit_panel),
+        Panel("return", 65, "cases/panels/return.html", _return_panel),
         Panel("register", 70, "cases/panels/register.html", _register_panel),
         Panel("close", 90, "cases/panels/close.html", _close_panel),
     ):

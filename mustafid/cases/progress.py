@@ -32,6 +32,7 @@ CURRENT_STAGE = {
     Status.DOCUMENTS_COMPLETE: "declaration",
     Status.DECLARED: "committee",
     Status.WITH_COMMITTEE: "decision",
+    Status.RETURNED: "decision",
     Status.APPROVED: "registration",
     Status.REGISTERED: "service",
     Status.IN_SERVICE: "service",
@@ -143,6 +144,10 @@ def _missing(case, today):
                 missing.append(_("انتهت صلاحيته: %(doc)s") % {"doc": doc_type})
             elif not document.is_verified:
                 missing.append(_("بانتظار التحقق: %(doc)s") % {"doc": doc_type})
+    if case.status == Status.RETURNED:
+        asked = case.information_request()
+        if asked is not None:
+            missing.append(_("ما طلبته لجنة البحث: %(asked)s") % {"asked": asked.note})
     if case.status in (Status.DOCUMENTS_COMPLETE, Status.DECLARED):
         declaration = case.current_declaration
         if declaration is None:
@@ -172,6 +177,8 @@ def _actions(case, user, missing_documents):
             actions.append(NextAction(Step.SUBMIT, _("رفع الطلب للجنة البحث"), href="#submit"))
     if case.offers(Step.DECIDE, user):
         actions.append(NextAction(Step.DECIDE, _("تسجيل القرار"), href="#decision"))
+    if case.offers(Step.PROVIDE_INFORMATION, user):
+        actions.append(NextAction(Step.PROVIDE_INFORMATION, _("تسجيل المعلومات المقدمة"), href="#returned"))
     if case.offers(Step.REGISTER, user):
         actions.append(NextAction(Step.REGISTER, _("استكمال التسجيل"), href="#register"))
     if case.offers(Step.DELIVER, user):
@@ -189,6 +196,7 @@ WAITING_ON = {
     Status.DOCUMENTS_COMPLETE: _("بانتظار توقيع الإقرار"),
     Status.DECLARED: _("بانتظار الرفع للجنة البحث"),
     Status.WITH_COMMITTEE: _("بانتظار قرار لجنة البحث"),
+    Status.RETURNED: _("أعادته لجنة البحث لاستكمال المعلومات؛ مدة الرد متوقفة حتى تصل"),
     Status.APPROVED: _("بانتظار استكمال التسجيل"),
     Status.REGISTERED: _("بانتظار تقديم الخدمة"),
     Status.IN_SERVICE: _("تُقدَّم الخدمة؛ يُغلق الطلب عند انتهائها"),

@@ -17,6 +17,8 @@ urlpatterns = [
     path("<int:pk>/declaration-form.pdf", views.declaration_form_pdf, name="declaration_form_pdf"),
     path("declarations/<int:pk>/", views.declaration_file, name="declaration_file"),
     path("<int:pk>/submit/", views.submit_to_committee, name="submit"),
+    path("<int:pk>/return/", views.return_for_information, name="return"),
+    path("<int:pk>/information/", views.provide_information, name="provide_information"),
     path("<int:pk>/register/", views.register_beneficiary, name="register"),
     path("<int:pk>/close/", views.close_case, name="close"),
 ]

@@ -27,7 +27,10 @@ from mustafid.lib.uploads import serve_file
 from . import actions
 from .access import access_case, access_declaration, access_document
 from .filters import CaseFilterForm, apply_filters
-from .forms import CloseCaseForm, DeclarationForm, NoteForm, OpenCaseForm, RefuseDocumentForm, UploadDocumentForm
+from .forms import (
+    CloseCaseForm, DeclarationForm, NoteForm, OpenCaseForm, ProvideInformationForm, RefuseDocumentForm,
+    ReturnForInformationForm, UploadDocumentForm,
+)
 from .models import Case, Step
 from .page import render_case, show_refusal
 
@@ -283,6 +286,37 @@ def submit_to_committee(request, pk):
     except ActionRefused as refusal:
         return show_refusal(request, case, refusal)
     messages.success(request, _("رُفع الطلب إلى لجنة البحث وبدأت مدة الرد."))
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def return_for_information(request, pk):
+    case = access_case(request.user, pk, step=Step.RETURN)
+    form = ReturnForInformationForm(request.POST)
+    if not form.is_valid():
+        return render_case(request, case, bound={"return": form}, status=400)
+    try:
+        actions.return_for_information(case, asked=form.cleaned_data["asked"], of_whom=form.cleaned_data["of_whom"],
+                                       by=request.user)
+    except ActionRefused as refusal:
+        return show_refusal(request, case, refusal, panel="return", form=form)
+    messages.success(request, _("أُعيد الطلب لاستكمال المعلومات، وتوقفت مدة الرد حتى تصل."))
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def provide_information(request, pk):
+    case = access_case(request.user, pk, step=Step.PROVIDE_INFORMATION)
+    form = ProvideInformationForm(request.POST)
+    if not form.is_valid():
+        return render_case(request, case, bound={"returned": form}, status=400)
+    try:
+        actions.provide_information(case, note=form.cleaned_data["note"], by=request.user)
+    except ActionRefused as refusal:
+        return show_refusal(request, case, refusal, panel="returned", form=form)
+    messages.success(request, _("عاد الطلب إلى لجنة البحث واستؤنفت مدة الرد."))
     return redirect(case)
 
 

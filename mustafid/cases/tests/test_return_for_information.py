@@ -122,3 +122,36 @@ def test_the_counts_by_state_follow_the_return_and_the_answer(make_case, chair, 
     assert during["with_committee"] == before["with_committee"] - 1
     actions.provide_information(case, note="تم", by=officer)
     assert CaseStatusCount.totals()["with_committee"] == before["with_committee"]
+
+
+def test_through_the_request_page_the_chair_returns_and_the_officer_records_the_answer(client, make_case, chair, officer):
+    case = make_case("with_committee")
+    client.force_login(chair)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert 'id="return"' in page
+    response = client.post(f"/cases/{case.pk}/return/", {"asked": ASKED, "of_whom": "applicant"})
+    assert response.status_code == 302
+    assert refreshed(case).status == Status.RETURNED
+
+    client.force_login(officer)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert ASKED in page and "مدة الرد متوقفة" in page
+    assert f'action="/cases/{case.pk}/information/"' in page
+    empty = client.post(f"/cases/{case.pk}/information/", {"note": ""})
+    assert empty.status_code == 400 and refreshed(case).status == Status.RETURNED
+    response = client.post(f"/cases/{case.pk}/information/", {"note": "أحضر العقد"})
+    assert response.status_code == 302
+    case = refreshed(case)
+    assert case.status == Status.WITH_COMMITTEE
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "استؤنفت مدة الرد" in page and "المتبقي على الموعد" in page
+
+
+def test_the_officer_may_not_return_and_the_committee_may_not_answer(client, make_case, chair, officer):
+    case = make_case("with_committee")
+    client.force_login(officer)
+    assert client.post(f"/cases/{case.pk}/return/", {"asked": ASKED, "of_whom": "applicant"}).status_code == 403
+    actions.return_for_information(case, asked=ASKED, of_whom="applicant", by=chair)
+    client.force_login(chair)
+    assert client.post(f"/cases/{case.pk}/information/", {"note": "x"}).status_code == 403
+    assert refreshed(case).status == Status.RETURNED
