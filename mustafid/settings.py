@@ -296,7 +296,7 @@ TAQNYAT_TOKEN = os.environ.get("TAQNYAT_TOKEN", "")
 MSEGAT_BASE_URL = os.environ.get("MSEGAT_BASE_URL", "https://www.msegat.com")
 MSEGAT_USERNAME = os.environ.get("MSEGAT_USERNAME", "")
 MSEGAT_API_KEY = os.environ.get("MSEGAT_API_KEY", "")
-WHATSAPP_BASE_URL = os.environ.get("WHATSAPP_BASE_URL", "https://graph.facebook.com/v21.0")
+WHATSAPP_BASE_URL = os.environ.get("WHATSAPP_BASE_URL", "https://graph.facebook.com/v26.0")
 WHATSAPP_TOKEN = os.environ.get("WHATSAPP_TOKEN", "")
 WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
 # Delivery reports: WhatsApp signs with the app secret (X-Hub-Signature-256); Unifonic's callback URL carries

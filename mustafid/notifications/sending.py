@@ -2,8 +2,9 @@
 
 * `deliver(pk)` claims the row with a conditional UPDATE (queued and due → sending, one more
   attempt): of two workers given the same message, exactly one gets it.
-* The transport's answer decides the row: sent (with the provider's reference); a temporary
-  failure goes back to the queue with back-off (1, 2, 4 … minutes, capped at an hour) until
+* The transport's answer decides the row: sent (with the provider's reference); no answer after
+  the request went out (`MaybeSent`) is retried only through an idempotent provider and otherwise
+  held for review; a temporary failure goes back to the queue with back-off (1, 2, 4 … minutes, capped at an hour) until
   `MESSAGE_MAX_ATTEMPTS`; a permanent one fails with its reason; a number without WhatsApp
   is sent again as SMS (a new row, linked to the first).
 * `recover_stuck()` finds messages left "sending" by a worker that died mid-send: through a
@@ -75,24 +76,36 @@ def deliver(pk):
         _finish(message, status=MessageStatus.FAILED, provider=transport.name, last_error=str(error)[:500])
         logger.warning("message %s failed permanently: %s", message.pk, error)
         return MessageStatus.FAILED
+    except transports.MaybeSent as error:
+        if not transport.idempotent:
+            # The provider may have it and cannot tell a resend apart: a person checks before resending.
+            _finish(message, status=MessageStatus.REVIEW, provider=transport.name, last_error=str(error)[:500])
+            logger.warning("message %s may have been sent; held for review: %s", message.pk, error)
+            return MessageStatus.REVIEW
+        return _retry(message, transport, error, now)
     except Exception as error:  # TemporaryError, or a bug in a transport: retry, do not lose the message
         if not isinstance(error, transports.TemporaryError):
             logger.exception("transport %s raised unexpectedly for message %s", transport.name, message.pk)
-        reason = str(error)[:500] or error.__class__.__name__
-        if message.attempts >= settings.MESSAGE_MAX_ATTEMPTS:
-            _finish(message, status=MessageStatus.FAILED, provider=transport.name, last_error=reason)
-            return MessageStatus.FAILED
-        retry_at = now + timedelta(seconds=backoff(message.attempts))
-        if _finish(message, status=MessageStatus.QUEUED, next_attempt_at=retry_at, last_error=reason, claimed_at=None):
-            from .outbox import wake
-
-            wake(message.pk, retry_at)
-        return MessageStatus.QUEUED
+        return _retry(message, transport, error, now)
     _finish(
         message, status=MessageStatus.SENT, provider=transport.name, provider_ref=str(reference)[:120],
         sent_at=timezone.now(), last_error="",
     )
     return MessageStatus.SENT
+
+
+def _retry(message, transport, error, now):
+    """Back to the queue after a back-off, or failed once the attempts are used up."""
+    reason = str(error)[:500] or error.__class__.__name__
+    if message.attempts >= settings.MESSAGE_MAX_ATTEMPTS:
+        _finish(message, status=MessageStatus.FAILED, provider=transport.name, last_error=reason)
+        return MessageStatus.FAILED
+    retry_at = now + timedelta(seconds=backoff(message.attempts))
+    if _finish(message, status=MessageStatus.QUEUED, next_attempt_at=retry_at, last_error=reason, claimed_at=None):
+        from .outbox import wake
+
+        wake(message.pk, retry_at)
+    return MessageStatus.QUEUED
 
 
 def _fall_back_to_sms(message, reason):

@@ -5,9 +5,9 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .base import NotOnWhatsApp, PermanentError, TemporaryError, Transport, TransportError
+from .base import MaybeSent, NotOnWhatsApp, PermanentError, TemporaryError, Transport, TransportError
 
-__all__ = ["NotOnWhatsApp", "PermanentError", "TemporaryError", "Transport", "TransportError", "for_channel"]
+__all__ = ["MaybeSent", "NotOnWhatsApp", "PermanentError", "TemporaryError", "Transport", "TransportError", "for_channel"]
 
 # settings.MESSAGE_TRANSPORTS = {"sms": "unifonic", "email": "smtp", "whatsapp": "whatsapp"}
 PROVIDERS = {

@@ -27,6 +27,13 @@ class TemporaryError(TransportError):
     pass
 
 
+class MaybeSent(TemporaryError):
+    """No answer after the request went out (a read timeout, a dropped connection): it may have been sent.
+
+    Retried only through an idempotent transport; otherwise held for a person, so nobody gets it twice.
+    """
+
+
 class NotOnWhatsApp(PermanentError):
     """The number has no WhatsApp, or the template is not approved: send it as SMS instead."""
 

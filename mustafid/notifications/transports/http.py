@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from .base import PermanentError, TemporaryError
+from .base import MaybeSent, PermanentError, TemporaryError
 
 
 @dataclass(frozen=True)
@@ -82,11 +82,18 @@ def post(provider, url, body, headers):
             except (OSError, http.client.HTTPException):
                 return Answer(error.code, b"")
     except urllib.error.URLError as error:
-        raise TemporaryError(f"{provider}: {_network_reason(error.reason, timeout)}") from None
+        raise _failure(error.reason)(f"{provider}: {_network_reason(error.reason, timeout)}") from None
     except (TimeoutError, socket.timeout):
-        raise TemporaryError(f"{provider}: no answer within {timeout} s (it may have been sent)") from None
+        raise MaybeSent(f"{provider}: no answer within {timeout} s (it may have been sent)") from None
     except (OSError, http.client.HTTPException) as error:
-        raise TemporaryError(f"{provider}: {_network_reason(error, timeout)}") from None
+        raise _failure(error)(f"{provider}: {_network_reason(error, timeout)}") from None
+
+
+def _failure(reason):
+    """MaybeSent when the request may have reached the provider (the connection dropped before the answer)."""
+    if isinstance(reason, (ConnectionResetError, http.client.RemoteDisconnected)):
+        return MaybeSent
+    return TemporaryError
 
 
 def _network_reason(reason, timeout):
