@@ -174,6 +174,15 @@ def test_a_body_that_is_not_a_report_is_answered_400(hooks, body, content_type):
 
 
 @pytest.mark.django_db
+def test_a_refused_unifonic_report_never_writes_the_secret_to_the_log(hooks, caplog):
+    hooks.post(unifonic_url(), "{not json", content_type="application/json")
+    hooks.post(unifonic_url(), {"DLR": "Delivered"})
+    hooks.get(unifonic_url())
+    assert "unreadable report" in caplog.text and "instead of POST" in caplog.text
+    assert HOOK_SECRET not in caplog.text
+
+
+@pytest.mark.django_db
 def test_the_unifonic_hook_takes_post_only(hooks):
     assert hooks.get(unifonic_url()).status_code == 405
 
