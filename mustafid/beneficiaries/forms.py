@@ -44,6 +44,16 @@ class BeneficiaryForm(forms.ModelForm):
         for name in ("first_name", "father_name", "grandfather_name", "family_name"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
         self.fields["nationality"].widget.attrs["list"] = "nationalities"
+        # How messages reach them: defaults (SMS, Arabic) when left out, as an import or an older form sends.
+        for name in ("preferred_channel", "language"):
+            self.fields[name].required = False
+            self.fields[name].widget.choices = [choice for choice in self.fields[name].choices if choice[0]]
+
+    def clean_preferred_channel(self):
+        return self.cleaned_data.get("preferred_channel") or Beneficiary._meta.get_field("preferred_channel").default
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or Beneficiary._meta.get_field("language").default
 
     def clean_national_id(self):
         national_id = self.cleaned_data["national_id"]
