@@ -12,16 +12,22 @@ A person with several roles sees each role's section, in the order of `SECTIONS`
 import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from mustafid.audit.models import AuditEvent
-from mustafid.cases.models import SUBMITTED_STATES, WAITING_ON_INTAKE, Case, CaseStatusCount, Status
+from mustafid.audit.log import record
+from mustafid.audit.models import AuditEvent, EventType
+from mustafid.cases.models import SUBMITTED_STATES, WAITING_ON_INTAKE, Case, CaseEvent, CaseStatusCount, Status
 from mustafid.committee.models import Decision
 from mustafid.interactions.models import Interaction
 from mustafid.lib.forms import day_start
+from mustafid.lib.hijri import GREGORIAN_MONTHS_AR, GREGORIAN_MONTHS_EN
+from mustafid.lib.paging import page_of
 from mustafid.research.models import Referral
 
 # Rows per list on the home: a phone's screen or two; each list links to its full page.
@@ -63,12 +69,25 @@ def decisions_on_time(since):
     return {"total": total, "on_time": on_time, "share": round(100 * on_time / total) if total else None}
 
 
+def returned_rows(cases, limit=HOME_ROWS):
+    """Requests returned for information, the longest waiting first (`case_returned_idx`), each with what was asked.
+
+    Two queries: the requests, then their latest `returned` rows.
+    """
+    rows = list(_cases(cases.returned())[:limit])
+    asked = {}
+    events = CaseEvent.objects.filter(case__in=[case.pk for case in rows], kind=CaseEvent.Kind.RETURNED)
+    for case_id, note in events.order_by("at", "pk").values_list("case_id", "note"):
+        asked[case_id] = note  # the latest wins
+    return [(case, asked.get(case.pk, "")) for case in rows]
+
+
 def _start_of_today():
     return day_start(timezone.localdate())
 
 
 def _cases(queryset):
-    return queryset.select_related("beneficiary", "support_type")
+    return queryset.select_related("beneficiary", "support_type", "branch")
 
 
 @login_required
@@ -97,6 +116,8 @@ def home(request):
         if user.is_officer:
             mine = mine.filter(received_by=user)
         context["my_cases"] = list(_cases(mine).order_by("received_at", "pk")[:HOME_ROWS])
+        # Returned by the committee for information: the answer is the intake staff's to record.
+        context["returned"] = returned_rows(cases)
         context["contacts_today"] = list(
             Interaction.objects.filter(staff=user, occurred_at__gte=_start_of_today())
             .select_related("beneficiary").order_by("-occurred_at", "-pk")[:HOME_ROWS]
@@ -130,3 +151,84 @@ def home(request):
             Interaction.objects.filter(staff=user).select_related("beneficiary").order_by("-occurred_at", "-pk")[:HOME_ROWS]
         )
     return render(request, "reports/home.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Deadlines: requests at risk and overdue; the share decided within the period
+# ---------------------------------------------------------------------------------------------
+
+DEADLINES_PAGE = 25
+# "At risk": due within this many days (the reader may choose among them).
+RISK_DAYS = (3, 7, 14)
+DEFAULT_RISK_DAYS = 7
+# The share decided within the period: the last twelve months.
+SHARE_MONTHS = 12
+
+
+def may_read_deadlines(user):
+    return bool(user.is_committee_member or user.reads_everything or user.is_officer)
+
+
+def _month_start(day, back=0):
+    month = day.year * 12 + day.month - 1 - back
+    return datetime.date(month // 12, month % 12 + 1, 1)
+
+
+def decided_within_period(since):
+    """Decisions since `since`: per month and per branch (the branch that received the request), how many and
+    how many within the response period (`Decision.within_response_period`, kept when it was recorded).
+
+    The months are read from `decision_decided_idx` (decided_at, within_response_period); the branches join
+    the request. A year's decisions are some thousands of rows at most.
+    """
+    decisions = Decision.objects.filter(decided_at__gte=day_start(since)).order_by()
+    counted = {"total": Count("pk"), "on_time": Count("pk", filter=Q(within_response_period=True))}
+    months = GREGORIAN_MONTHS_EN if get_language() == "en" else GREGORIAN_MONTHS_AR
+    by_month = [
+        {**row, "label": f"{months[row['month'].month - 1]} {row['month'].year}",
+         "share": round(100 * row["on_time"] / row["total"]) if row["total"] else None}
+        for row in decisions.annotate(month=TruncMonth("decided_at")).values("month").annotate(**counted)
+        .order_by("-month")
+    ]
+    by_branch = [
+        {**row, "name": (row["case__branch__name_en"] if get_language() == "en" else "") or row["case__branch__name_ar"],
+         "share": round(100 * row["on_time"] / row["total"]) if row["total"] else None}
+        for row in decisions.values("case__branch", "case__branch__name_ar", "case__branch__name_en")
+        .annotate(**counted).order_by("case__branch__name_ar")
+    ]
+    return by_month, by_branch
+
+
+@login_required
+@require_GET
+def deadlines(request):
+    """Requests with the committee due within N days or already past their due date, the most pressing first.
+
+    Keyset pages over `case_pending_decision_idx` (decision_due_on, id) where the status is with_committee: the
+    overdue come first since their due dates are the earliest. Returned requests are not here: their clock
+    stands still (they are on the intake staff's home). Below: the share decided within the period.
+    """
+    user = request.user
+    if not may_read_deadlines(user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    try:
+        days = int(request.GET.get("days", DEFAULT_RISK_DAYS))
+    except ValueError:
+        days = DEFAULT_RISK_DAYS
+    if days not in RISK_DAYS:
+        days = DEFAULT_RISK_DAYS
+    horizon = today + datetime.timedelta(days=days)
+    cases = (
+        Case.objects.visible_to(user).awaiting_committee().filter(decision_due_on__lte=horizon)
+        .select_related("beneficiary", "support_type", "branch")
+    )
+    page = page_of(request, cases, ("decision_due_on", "pk"), size=DEADLINES_PAGE)
+    by_month, by_branch = decided_within_period(_month_start(today, SHARE_MONTHS - 1))
+    record(EventType.DEADLINES_VIEWED, actor=user, data={"days": days, "page": page.number, "results": len(page)})
+    return render(request, "reports/deadlines.html", {
+        "page": page, "cases": page, "days": days, "risk_days": RISK_DAYS, "today": today,
+        "list_query": f"days={days}",
+        "by_month": by_month, "by_branch": by_branch, "share_months": SHARE_MONTHS,
+        "nav_section": "committee",
+    })

@@ -70,6 +70,7 @@ ROLES = ("anonymous", "officer", "researcher", "committee", "chair", "branch_rep
 #   member_*               a household member of that beneficiary
 #   case_<status>          a head-office request walked to that status through the real actions; none is
 #                          referred but case_received; those from with_committee on were submitted
+#                          (case_returned: returned by the chair for information)
 #   document_received      a pending document of case_received (document_branch: of case_branch)
 #   document_with_committee / declaration_with_committee: files of case_with_committee
 #   referral_researcher    case_received referred by the officer to the researcher
@@ -159,6 +160,11 @@ cases:close                    case_in_service            POST   login 302   404
 
 committee:agenda               -                          GET    login 200   403   200   200   403   403   200   200   403
 committee:decide               case_with_committee        POST   login 403   404   403   302   404   404   403   403   404
+# Returned for information: the committee's chair returns (as it decides); the intake staff record the answer.
+cases:return                   case_with_committee        POST   login 403   404   403   302   404   404   403   403   404
+cases:provide_information      case_returned              POST   login 302   404   403   403   404   404   403   403   404
+# Requests at risk and overdue, and the share decided within the period: as the agenda.
+reports:deadlines              -                          GET    login 200   403   200   200   403   403   200   200   403
 
 research:list                  -                          GET    login 200   200   200   200   200   200   200   200   200
 research:detail                referral_researcher        GET    login 200   200   404   404   404   404   200   200   404
@@ -286,6 +292,7 @@ def build_world():
     w.beneficiary_submitted = w.case_with_committee.beneficiary
     w.document_with_committee = w.case_with_committee.documents.first()
     w.declaration_with_committee = w.case_with_committee.current_declaration
+    w.case_returned = walked("returned", "وليد")
     w.case_approved = walked("approved", "ماجد")
     w.case_registered = walked("registered", "نايف")
     w.case_in_service = walked("in_service", "هشام")
@@ -386,7 +393,7 @@ TARGETS = {
     "message_key": lambda w: {"args": ["request_received", "ar"], "query": "", "obj": None},
 }
 for _name in ("staff_tool", "beneficiary_referred", "beneficiary_submitted", "beneficiary_branch", "case_received",
-              "case_documents_complete", "case_declared", "case_with_committee", "case_approved", "case_registered",
+              "case_documents_complete", "case_declared", "case_with_committee", "case_returned", "case_approved", "case_registered",
               "case_in_service", "case_branch", "document_received", "document_with_committee", "document_branch",
               "declaration_with_committee", "referral_researcher", "referral_branch", "referral_volunteer",
               "interaction_volunteer", "interaction_officer", "message_failed", "message_failed_branch",
@@ -468,6 +475,8 @@ PAYLOADS = {
     "services:record_delivery": lambda w, obj, user: {"service": Service.objects.first().pk, "quantity": "500",
                                                       "delivered_on": timezone.localdate().isoformat()},
     "committee:decide": lambda w, obj, user: {"outcome": "approved", "reasons": "مستوفٍ للشروط"},
+    "cases:return": lambda w, obj, user: {"asked": "صورة عقد الإيجار الساري", "of_whom": "applicant"},
+    "cases:provide_information": lambda w, obj, user: {"note": "أحضر المستفيد عقد الإيجار"},
     "research:detail": lambda w, obj, user: {"answer": "شرحت له الخطوات"},
     "research:refer_case": referral_data,
     "research:refer_beneficiary": referral_data,
@@ -523,6 +532,8 @@ WRITTEN = {
     "cases:close": EventType.CASE_CLOSED,
     "services:record_delivery": EventType.SERVICE_DELIVERED,
     "committee:decide": EventType.DECISION_RECORDED,
+    "cases:return": EventType.CASE_RETURNED,
+    "cases:provide_information": EventType.INFORMATION_PROVIDED,
     "research:detail": EventType.REFERRAL_ANSWERED,
     "research:refer_case": EventType.REFERRAL_CREATED,
     "research:refer_beneficiary": EventType.REFERRAL_CREATED,
@@ -560,6 +571,7 @@ LISTED = {
     "interactions:list": EventType.CONTACTS_LISTED,
     "research:list": EventType.REFERRALS_LISTED,
     "committee:agenda": EventType.AGENDA_VIEWED,
+    "reports:deadlines": EventType.DEADLINES_VIEWED,
     "outbox:failed": EventType.MESSAGES_LISTED,
 }
 
