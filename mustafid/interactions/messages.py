@@ -51,7 +51,7 @@ class TimeOfDayField(forms.CharField):
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "dir": "ltr", "inputmode": "text", "autocomplete": "off",
+        return {**super().widget_attrs(widget), "dir": "auto", "inputmode": "text", "autocomplete": "off",
                 "maxlength": "20"}
 
     def to_python(self, value):

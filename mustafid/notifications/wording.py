@@ -49,7 +49,8 @@ class Length:
 
     @property
     def within_guide(self):
-        return self.characters <= catalogue.SMS_GUIDE_CHARACTERS
+        """Arabic within the guide's 140 characters; a text in the GSM alphabet within two SMS (306)."""
+        return self.characters <= catalogue.SMS_GUIDE_CHARACTERS if self.unicode else self.segments <= 2
 
 
 def sms_length(text):

@@ -186,6 +186,8 @@ def test_sms_length_counts_arabic_as_ucs2_and_latin_as_gsm():
     assert wording.sms_length("a" * 160) == wording.Length(160, 1, False)
     assert wording.sms_length("a" * 161).segments == 2
     assert wording.sms_length("").segments == 0
+    assert wording.sms_length("ا" * 140).within_guide and not wording.sms_length("ا" * 141).within_guide
+    assert wording.sms_length("a" * 306).within_guide and not wording.sms_length("a" * 307).within_guide
 
 
 @pytest.mark.django_db
