@@ -1,9 +1,9 @@
 """The load test: gunicorn with 2 workers on a free loopback port, 20 signed-in users hitting staff pages.
 
 Each user is a thread with its own session (signed in through Django's own `force_login` against the bench
-database) and its own `http.client` connection to 127.0.0.1 only. Each page is driven for a fixed time,
-one page after the other, the minimal base-template page first: its rate is the ceiling the others are
-compared with (target: ordinary staff pages ≥ 100 requests/s, p95 ≤ 150 ms, ≥ 50 % of the base page).
+database) and its own `http.client` connection to 127.0.0.1 only. Each page is driven for a fixed time, in
+turns over every page (BENCH_LOAD_ROUNDS), the minimal base-template page first: its rate is the ceiling the
+others are compared with (target: ordinary staff pages ≥ 100 requests/s, p95 ≤ 150 ms, ≥ 50 % of the base page).
 """
 
 import http.client
@@ -83,8 +83,36 @@ def _user(port, path, cookie, deadline, max_requests, out):
     out.append((latencies, errors))
 
 
-def run_load(user, *, users=20, seconds=10, workers=2, out=print):
-    """Start gunicorn against the current database, drive `users` threads over PAGES, print a table."""
+def worker_args(threads):
+    """gunicorn's threaded worker when `threads` > 1 (a worker serves another request while one waits on the
+    database, and keeps the connection open between requests), its plain sync worker otherwise."""
+    return ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else ["--worker-class", "sync"]
+
+
+def _drive(port, path, cookies, seconds, run):
+    """Every user on `path` for `seconds`; the answers' times, the errors and the wall time added to `run`."""
+    done = []
+    deadline = time.monotonic() + seconds
+    clients = [threading.Thread(target=_user, args=(port, path, cookie, deadline, 100_000, done)) for cookie in cookies]
+    started = time.perf_counter()
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join(seconds + 30)
+    run["wall"] += time.perf_counter() - started
+    run["latencies"] += [ms for latencies, _errors in done for ms in latencies]
+    run["errors"] += sum(errors for _latencies, errors in done)
+
+
+def run_load(user, *, users=20, seconds=10, workers=2, threads=None, rounds=None, out=print):
+    """Start gunicorn against the current database, drive `users` threads over PAGES, print a table.
+
+    `threads` per worker (BENCH_LOAD_THREADS, default 1: gunicorn's sync worker, as behind nginx; more: gthread) and `rounds`
+    (BENCH_LOAD_ROUNDS, default 5): each page gets `seconds` in all, in that many turns over every page, so a
+    burst of other work on the machine falls on every page alike rather than on one.
+    """
+    threads = int(os.environ.get("BENCH_LOAD_THREADS", 1)) if threads is None else threads
+    rounds = max(1, int(os.environ.get("BENCH_LOAD_ROUNDS", 5)) if rounds is None else rounds)
     from django.conf import settings
     from django.db import connections
 
@@ -103,31 +131,27 @@ def run_load(user, *, users=20, seconds=10, workers=2, out=print):
     log_path = Path(os.environ.get("BENCH_LOAD_LOG", "/dev/null"))
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+            [sys.executable, "-m", "gunicorn", "--workers", str(workers), *worker_args(threads),
+             "--bind", f"127.0.0.1:{port}", "--no-control-socket",
              "--timeout", "60", "--log-level", "warning", "mustafid.wsgi:application"],
             cwd=ROOT, env=env, stdout=log, stderr=log,
         )
     try:
         _wait_ready(port, proc)
-        out(f"\nLoad: gunicorn, {workers} workers on 127.0.0.1:{port}, {users} signed-in users (threads), "
-            f"{seconds}s per page")
+        worker = f"{threads} threads each" if threads > 1 else "sync"
+        out(f"\nLoad: gunicorn, {workers} workers ({worker}) on 127.0.0.1:{port}, {users} signed-in users (threads), "
+            f"{seconds}s per page" + (f" in {rounds} rounds over every page (the machine's noise shared out)"
+                                     if rounds > 1 else ""))
         out(f"  {'page':<26}{'requests/s':>11}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}{'% of base':>11}  target")
+        runs = {path: {"latencies": [], "errors": 0, "wall": 0.0} for _label, path in PAGES}
+        for _round in range(rounds):
+            for _label, path in PAGES:
+                _drive(port, path, cookies, seconds / rounds, runs[path])
         base_rate = None
         results = {}
         for label, path in PAGES:
-            done = []
-            deadline = time.monotonic() + seconds
-            threads = [threading.Thread(target=_user, args=(port, path, cookies[i], deadline, 100_000, done))
-                       for i in range(users)]
-            started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(seconds + 30)
-            wall = time.perf_counter() - started
-            latencies = [ms for lat, _errors in done for ms in lat]
-            errors = sum(e for _lat, e in done)
-            rate = len(latencies) / wall
+            latencies, errors = runs[path]["latencies"], runs[path]["errors"]
+            rate = len(latencies) / runs[path]["wall"]
             base_rate = base_rate or rate
             p50 = percentile(latencies, 0.5) if latencies else float("nan")
             p95 = percentile(latencies, 0.95) if latencies else float("nan")
