@@ -26,6 +26,7 @@ class EventType(models.IntegerChoices):
     REFERRALS_LISTED = 109, _("عرض قائمة الإحالات")
     REFERRAL_VIEWED = 110, _("عرض إحالة")
     AGENDA_VIEWED = 111, _("عرض جدول أعمال لجنة البحث")
+    MESSAGES_LISTED = 112, _("عرض الرسائل المتعذرة")
     RESEARCH_REPORT_VIEWED = 114, _("عرض تقرير بحث اجتماعي")
     DEADLINES_VIEWED = 113, _("عرض الطلبات المتأخرة والقريبة من موعدها")
     # 2xx: the registry
@@ -39,7 +40,6 @@ class EventType(models.IntegerChoices):
     MESSAGE_SENT_BY_HAND = 321, _("إرسال رسالة لمستفيد")
     MESSAGE_RESENT = 322, _("إعادة إرسال رسالة")
     MESSAGE_TEMPLATE_CHANGED = 323, _("تعديل نص رسالة")
-    MESSAGES_LISTED = 324, _("عرض الرسائل المتعذرة")
     # 4xx: the support request workflow
     CASE_OPENED = 401, _("فتح طلب دعم")
     DOCUMENT_UPLOADED = 402, _("رفع مستند")
@@ -59,6 +59,11 @@ class EventType(models.IntegerChoices):
     REFERRAL_ANSWERED = 502, _("رد الباحث الاجتماعي")
     RESEARCH_REPORT_SAVED = 503, _("حفظ مسودة تقرير البحث الاجتماعي")
     RESEARCH_REPORT_FILED = 504, _("اعتماد تقرير البحث الاجتماعي")
+    # 6xx: the research committee as a body
+    MEETING_CREATED = 601, _("إنشاء اجتماع للجنة البحث")
+    ATTENDANCE_RECORDED = 602, _("تسجيل حضور اجتماع اللجنة")
+    VOTE_CAST = 603, _("تصويت عضو اللجنة على طلب")
+    CONFLICT_DECLARED = 604, _("إفصاح عن تعارض مصالح")
     # 8xx: settings
     SETTINGS_CHANGED = 801, _("تعديل الإعدادات")
     SETTINGS_DELETED = 802, _("حذف من الإعدادات")

@@ -109,23 +109,27 @@ def _retry(message, transport, error, now):
 
 
 def _fall_back_to_sms(message, reason):
+    with transaction.atomic():
+        if _finish(message, status=MessageStatus.FAILED, provider="whatsapp", last_error=reason[:500]):
+            sms_copy(message)
+
+
+def sms_copy(message):
+    """The SMS copy of a WhatsApp `message` that could not go as WhatsApp (once: its own idempotency key)."""
     from .outbox import save_and_wake
 
-    with transaction.atomic():
-        if not _finish(message, status=MessageStatus.FAILED, provider="whatsapp", last_error=reason[:500]):
-            return
-        if not transports.channel_enabled(Channel.SMS):
-            return
-        save_and_wake(
-            Message(
-                idempotency_key=f"{message.idempotency_key}/sms"[:200], purpose=message.purpose, channel=Channel.SMS,
-                recipient=message.recipient, language=message.language, template=message.template,
-                context=message.context, subject=message.subject, body=message.body, person_type=message.person_type,
-                person_id=message.person_id, about_type=message.about_type, about_id=message.about_id,
-                fallback_of=message, queued_by_id=message.queued_by_id, queued_by_kind=message.queued_by_kind,
-                queued_by_label=message.queued_by_label,
-            )
+    if not transports.channel_enabled(Channel.SMS):
+        return None
+    return save_and_wake(
+        Message(
+            idempotency_key=f"{message.idempotency_key}/sms"[:200], purpose=message.purpose, channel=Channel.SMS,
+            recipient=message.recipient, language=message.language, template=message.template,
+            context=message.context, subject=message.subject, body=message.body, person_type=message.person_type,
+            person_id=message.person_id, about_type=message.about_type, about_id=message.about_id,
+            fallback_of=message, queued_by_id=message.queued_by_id, queued_by_kind=message.queued_by_kind,
+            queued_by_label=message.queued_by_label,
         )
+    )
 
 
 def recover_stuck(now=None):

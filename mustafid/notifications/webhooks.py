@@ -88,20 +88,10 @@ def apply_report(provider, reference, state, *, reason="", at=None):
 
 def fall_back_to_sms(reference):
     """The SMS copy of the failed WhatsApp message `reference` (the worker's fallback, reached asynchronously)."""
-    from . import transports
-    from .outbox import save_and_wake
+    from .sending import sms_copy
 
     message = Message.objects.filter(provider="whatsapp", provider_ref=reference, status=MessageStatus.FAILED).first()
-    if message is None or not transports.channel_enabled(Channel.SMS):
-        return None
-    return save_and_wake(Message(
-        idempotency_key=f"{message.idempotency_key}/sms"[:200], purpose=message.purpose, channel=Channel.SMS,
-        recipient=message.recipient, language=message.language, template=message.template, context=message.context,
-        subject=message.subject, body=message.body, person_type=message.person_type, person_id=message.person_id,
-        about_type=message.about_type, about_id=message.about_id, fallback_of=message,
-        queued_by_id=message.queued_by_id, queued_by_kind=message.queued_by_kind,
-        queued_by_label=message.queued_by_label,
-    ))
+    return sms_copy(message) if message is not None else None
 
 
 def _same(given, expected):

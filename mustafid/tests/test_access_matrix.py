@@ -43,7 +43,10 @@ from mustafid.beneficiaries.actions import add_household_member
 from mustafid.beneficiaries.models import Beneficiary, Category, HouseholdMember
 from mustafid.cases import actions as case_actions
 from mustafid.cases.models import Case, CaseDocument, CaseEvent, Declaration, SupportType
-from mustafid.committee.models import Decision
+from mustafid.committee.actions import create_meeting, record_attendance, vote_by_circulation
+from mustafid.committee.models import (
+    AgendaItem, Attendance, Circulation, Conflict, Decision, Meeting, RejectionReason, Vote, committee_members,
+)
 from mustafid.conftest import PDF_BYTES, case_at, make_beneficiary, pdf_file, signature_data_url, valid_dates
 from mustafid.demo.loader import load_demo_staff, load_preset
 from mustafid.demo.presets import DEMO_PASSWORD
@@ -160,6 +163,20 @@ cases:close                    case_in_service            POST   login 302   404
 
 committee:agenda               -                          GET    login 200   403   200   200   403   403   200   200   403
 committee:decide               case_with_committee        POST   login 403   404   403   302   404   404   403   403   404
+# The committee as a body: members and the chair see the meetings and vote, the chair records attendance and
+# outcomes, the chair or the manager calls a meeting, managers and auditors read. `meeting` has the chair and
+# the member present (quorum); `meeting_case` is case_with_committee on its agenda, which the chair and the
+# member have also voted on by circulation (the quorum of three members).
+committee:meetings             -                          GET    login 403   403   200   200   403   403   200   200   403
+committee:meeting_new          -                          GET    login 403   403   403   200   403   403   200   403   403
+committee:meeting_new          -                          POST   login 403   403   403   302   403   403   302   403   403
+committee:meeting              meeting                    GET    login 404   404   200   200   404   404   200   200   404
+committee:attendance           meeting                    POST   login 404   404   403   302   404   404   403   403   404
+committee:vote                 meeting_case               POST   login 404   404   302   302   404   404   403   403   404
+committee:outcome              meeting_case               POST   login 404   404   403   302   404   404   403   403   404
+committee:conflict             case_with_committee        POST   login 403   404   302   302   404   404   403   403   404
+committee:circulation_vote     case_with_committee        POST   login 403   404   302   302   404   404   403   403   404
+committee:circulation_decide   case_with_committee        POST   login 403   404   403   302   404   404   403   403   404
 # Returned for information: the committee's chair returns (as it decides); the intake staff record the answer.
 cases:return                   case_with_committee        POST   login 403   404   403   302   404   404   403   403   404
 cases:provide_information      case_returned              POST   login 302   404   403   403   404   404   403   403   404
@@ -293,6 +310,13 @@ def build_world():
     w.document_with_committee = w.case_with_committee.documents.first()
     w.declaration_with_committee = w.case_with_committee.current_declaration
     w.case_returned = walked("returned", "وليد")
+    # A meeting with case_with_committee on its agenda, its quorum present; the same request voted by circulation.
+    chair, member = users["chair"], users["committee"]
+    w.meeting = create_meeting(starts_at=timezone.now(), invited=list(committee_members()), place="مقر الجمعية",
+                               by=chair)
+    record_attendance(w.meeting, present=[chair, member], by=chair)
+    for voter in (chair, member):
+        vote_by_circulation(w.case_with_committee, choice="approve", by=voter)
     w.case_approved = walked("approved", "ماجد")
     w.case_registered = walked("registered", "نايف")
     w.case_in_service = walked("in_service", "هشام")
@@ -391,13 +415,15 @@ TARGETS = {
                                 "obj": w.member_branch},
     "hook_secret": lambda w: {"args": [MATRIX_HOOK_SECRET], "query": "", "obj": None},
     "message_key": lambda w: {"args": ["request_received", "ar"], "query": "", "obj": None},
+    "meeting_case": lambda w: {"args": [w.meeting.pk, w.case_with_committee.pk], "query": "",
+                               "obj": w.case_with_committee},
 }
 for _name in ("staff_tool", "beneficiary_referred", "beneficiary_submitted", "beneficiary_branch", "case_received",
               "case_documents_complete", "case_declared", "case_with_committee", "case_returned", "case_approved", "case_registered",
               "case_in_service", "case_branch", "document_received", "document_with_committee", "document_branch",
               "declaration_with_committee", "referral_researcher", "referral_branch", "referral_volunteer",
               "interaction_volunteer", "interaction_officer", "message_failed", "message_failed_branch",
-              "photo_received"):
+              "photo_received", "meeting"):
     TARGETS[_name] = _pk(_name)
 
 
@@ -475,6 +501,17 @@ PAYLOADS = {
     "services:record_delivery": lambda w, obj, user: {"service": Service.objects.first().pk, "quantity": "500",
                                                       "delivered_on": timezone.localdate().isoformat()},
     "committee:decide": lambda w, obj, user: {"outcome": "approved", "reasons": "مستوفٍ للشروط"},
+    "committee:meeting_new": lambda w, obj, user: {
+        "date": (timezone.localdate() + datetime.timedelta(days=2)).isoformat(), "time": "10:30",
+        "place": "مقر الجمعية", "invited": [member.pk for member in committee_members()]},
+    "committee:attendance": lambda w, obj, user: {"present": [w.users["chair"].pk, w.users["committee"].pk]},
+    "committee:vote": lambda w, obj, user: {"choice": "approve", "note": "مستحق"},
+    "committee:outcome": lambda w, obj, user: {"outcome": "rejected", "reasons": "غير مستوفٍ",
+                                               "rejection_reason": RejectionReason.objects.first().pk},
+    "committee:conflict": lambda w, obj, user: {"note": "قريب المتقدم"},
+    "committee:circulation_vote": lambda w, obj, user: {"choice": "reject"},
+    "committee:circulation_decide": lambda w, obj, user: {"outcome": "rejected", "reasons": "غير مستوفٍ",
+                                                          "rejection_reason": RejectionReason.objects.first().pk},
     "cases:return": lambda w, obj, user: {"asked": "صورة عقد الإيجار الساري", "of_whom": "applicant"},
     "cases:provide_information": lambda w, obj, user: {"note": "أحضر المستفيد عقد الإيجار"},
     "research:detail": lambda w, obj, user: {"answer": "شرحت له الخطوات"},
@@ -532,6 +569,13 @@ WRITTEN = {
     "cases:close": EventType.CASE_CLOSED,
     "services:record_delivery": EventType.SERVICE_DELIVERED,
     "committee:decide": EventType.DECISION_RECORDED,
+    "committee:meeting_new": EventType.MEETING_CREATED,
+    "committee:attendance": EventType.ATTENDANCE_RECORDED,
+    "committee:vote": EventType.VOTE_CAST,
+    "committee:outcome": EventType.DECISION_RECORDED,
+    "committee:conflict": EventType.CONFLICT_DECLARED,
+    "committee:circulation_vote": EventType.VOTE_CAST,
+    "committee:circulation_decide": EventType.DECISION_RECORDED,
     "cases:return": EventType.CASE_RETURNED,
     "cases:provide_information": EventType.INFORMATION_PROVIDED,
     "research:detail": EventType.REFERRAL_ANSWERED,
@@ -571,12 +615,13 @@ LISTED = {
     "interactions:list": EventType.CONTACTS_LISTED,
     "research:list": EventType.REFERRALS_LISTED,
     "committee:agenda": EventType.AGENDA_VIEWED,
+    "committee:meeting": EventType.AGENDA_VIEWED,
     "reports:deadlines": EventType.DEADLINES_VIEWED,
     "outbox:failed": EventType.MESSAGES_LISTED,
 }
 
 # Writes are numbered from 200; the failed-messages list's read sits with the other message rows (32x).
-WRITE_EVENTS = [value for value in EventType.values if value >= 200 and value != EventType.MESSAGES_LISTED]
+WRITE_EVENTS = [value for value in EventType.values if value >= 200]
 
 
 def state():
@@ -591,6 +636,12 @@ def state():
         "research_reports": sorted(ResearchReport.objects.values_list("pk", "state", "updated_at", "needs")),
         "interactions": sorted(Interaction.objects.values_list("pk", flat=True)),
         "decisions": sorted(Decision.objects.values_list("pk", flat=True)),
+        "meetings": sorted(Meeting.objects.values_list("pk", flat=True)),
+        "attendance": sorted(Attendance.objects.values_list("pk", "present")),
+        "agenda": sorted(AgendaItem.objects.values_list("pk", "outcome")),
+        "votes": sorted(Vote.objects.values_list("pk", "choice", "note")),
+        "conflicts": sorted(Conflict.objects.values_list("pk", flat=True)),
+        "circulations": sorted(Circulation.objects.values_list("pk", "closed_at")),
         "deliveries": sorted(ServiceDelivery.objects.values_list("pk", flat=True)),
         "messages": sorted(Message.objects.values_list("pk", "status")),
         "wording": sorted(MessageTemplate.objects.values_list("key", "language", "body")),
