@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from mustafid.lib.templatetags.mustafid import dual_date, url_pk
+from mustafid.lib.templatetags.mustafid import days, dual_date, url_pk
 
 register = template.Library()
 
@@ -25,6 +25,21 @@ def status_badge(case, overdue=None):
     if case.is_due_soon:
         return format_html('{} <span class="badge text-bg-warning">{}</span>', badge, _("قريب الموعد"))
     return badge
+
+
+def days_left(case):
+    """Beside the due date: the days left, how late, or that the clock stands still (returned for information)."""
+    if case.is_paused:
+        return format_html(' <span class="small d-block days-left clock-paused">{}</span>', _("مدة الرد متوقفة"))
+    left = case.days_left
+    if left is None:
+        return ""
+    if left < 0:
+        text = _("متأخر %(period)s") % {"period": days(left)}
+        return format_html(' <strong class="small d-block days-left text-danger">{}</strong>', text)
+    if left == 0:
+        return format_html(' <strong class="small d-block days-left">{}</strong>', _("اليوم آخر موعد"))
+    return format_html(' <span class="small d-block days-left">{}</span>', _("باقٍ %(period)s") % {"period": days(left)})
 
 
 @register.simple_tag
@@ -45,5 +60,5 @@ def case_row(case):
         case.beneficiary.full_name,
         case.support_type,
         status_badge(case, overdue),
-        dual_date(case.decision_due_on) if case.decision_due_on else "—",
+        format_html("{}{}", dual_date(case.decision_due_on), days_left(case)) if case.decision_due_on else "—",
     )

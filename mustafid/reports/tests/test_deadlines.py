@@ -4,6 +4,7 @@ import datetime
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from mustafid.association.models import Branch
@@ -107,3 +108,15 @@ def test_the_home_shows_days_left_beside_the_overdue_and_due_soon(client, make_c
     assert late.reference in page and "متأخر 3 أيام" in page
     assert soon.reference in page and "يومان" in page
 
+
+
+def test_the_agenda_and_the_requests_list_show_the_days_left_and_the_paused_clock(client, make_case, chair):
+    late = _due_in(make_case("with_committee"), -2)
+    soon = _due_in(make_case("with_committee"), 5)
+    returned = make_case("returned")
+    client.force_login(chair)
+    agenda = client.get(reverse("committee:agenda")).content.decode()
+    assert late.reference in agenda and "متأخر يومان" in agenda
+    assert soon.reference in agenda and "باقٍ 5 أيام" in agenda
+    listed = client.get(reverse("cases:list") + "?status=returned").content.decode()
+    assert returned.reference in listed and "مدة الرد متوقفة" in listed
