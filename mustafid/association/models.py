@@ -73,6 +73,13 @@ class Association(models.Model):
     email = models.EmailField(_("البريد الإلكتروني"), blank=True)
     website = models.CharField(_("الموقع الإلكتروني"), max_length=100, blank=True)
     logo = models.ImageField(_("الشعار"), upload_to="association/", blank=True)
+    # The research committee's quorum (committee/models.py `quorum_for`): empty is a majority of the members,
+    # the chair included (half the members plus one).
+    committee_quorum = models.PositiveSmallIntegerField(
+        _("نصاب اجتماع لجنة البحث (عدد الأعضاء)"), null=True, blank=True,
+        help_text=_("اتركه فارغًا ليكون النصاب أغلبية الأعضاء (نصفهم زائد واحد)، ومنهم الرئيس."),
+    )
+    quorum_requires_chair = models.BooleanField(_("لا يكتمل النصاب إلا بحضور رئيس اللجنة"), default=True)
 
     objects = AssociationQuerySet.as_manager()
 

@@ -1,16 +1,53 @@
-"""The committee's decision on a submitted request."""
+"""The research committee's actions: meetings, attendance, votes, conflicts of interest and decisions.
+
+Each runs in one transaction. A step on a request locks it (`lock_case`) and writes its timeline row through
+`cases.workflow.move` (decisions) or `cases.actions.return_for_information` (returns); the committee's own
+steps (a meeting, its attendance, a vote, a conflict declared) write their audit row (6xx). Votes are not on
+the request's timeline: whoever reads the request would see each member's vote, and the minutes show counts.
+"""
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mustafid.audit.log import record
 from mustafid.audit.models import EventType
-from mustafid.cases.models import CaseEvent, Status, Step, may_take
+from mustafid.cases import actions as case_actions
+from mustafid.cases.models import Case, CaseEvent, InformationFrom, Status, Step, may_take
 from mustafid.cases.workflow import lock_case, move
 from mustafid.lib.errors import refuse_unless
 from mustafid.lib.hijri import to_hijri
 
-from .models import Decision, DecisionCounter
+from .models import (
+    AgendaItem, Attendance, Circulation, Conflict, Decision, DecisionCounter, Meeting, MeetingCounter, Vote,
+    VoteChoice, committee_members, quorum_for,
+)
+
+
+def _next_in_year(counter_model, year, *, given=None):
+    """The next number of a Hijri year from its counter row, locked until the transaction ends.
+
+    Two steps taking a number at the same moment wait for each other and get consecutive numbers, never the
+    same one and never a gap. `given()` is the highest number already given that year (for a year whose
+    counter row does not exist yet).
+    """
+    counter = counter_model.objects.select_for_update().filter(year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                counter_model.objects.create(year=year, last=given() if given else 0)
+        except IntegrityError:
+            pass  # another step created the year's row at the same moment; it is there now
+        counter = counter_model.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def _highest_given(model, year):
+    last = model.objects.filter(number__startswith=f"{year}/").order_by("-number").values_list("number", flat=True).first()
+    return int(last.split("/")[1]) if last else 0
 
 
 def _next_number(now):
@@ -20,43 +57,295 @@ def _next_number(now):
     the same moment wait for each other and take consecutive numbers.
     """
     year = to_hijri(timezone.localdate(now))[0]
-    counter = DecisionCounter.objects.select_for_update().filter(year=year).first()
-    if counter is None:
-        # The year's first decision (or the first since counters exist: continue after the numbers given).
-        prefix = f"{year}/"
-        last = Decision.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
-        try:
-            with transaction.atomic():
-                DecisionCounter.objects.create(year=year, last=int(last.split("/")[1]) if last else 0)
-        except IntegrityError:
-            pass  # another decision created the year's row at the same moment; it is there now
-        counter = DecisionCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{year}/{counter.last:04d}"
+    return f"{year}/{_next_in_year(DecisionCounter, year, given=lambda: _highest_given(Decision, year)):04d}"
 
 
-def record_decision(case, *, outcome, reasons, by):
-    """Record the research committee's decision (approved or rejected, always with reasons)."""
+def _check_support(outcome, support_type, amount, quantity, duration_months, starts_on):
+    if outcome != Decision.Outcome.APPROVED:
+        return
+    granted = [support_type, amount, quantity, duration_months, starts_on]
+    if not any(value is not None for value in granted):
+        return  # an approval recorded without its support details (from the request page)
+    refuse_unless(support_type is not None, _("اختر نوع الدعم الممنوح."))
+    refuse_unless(amount is not None or quantity is not None, _("اكتب المبلغ أو الكمية الممنوحة."))
+    refuse_unless(amount is None or amount > 0, _("المبلغ الممنوح يجب أن يكون أكبر من صفر."))
+    refuse_unless(quantity is None or quantity > 0, _("الكمية الممنوحة يجب أن تكون أكبر من صفر."))
+    refuse_unless(duration_months is not None and 1 <= duration_months <= 120, _("اكتب مدة الدعم بالأشهر (من 1 إلى 120)."))
+    refuse_unless(starts_on is not None, _("اكتب تاريخ بدء الدعم."))
+
+
+def record_decision(case, *, outcome, reasons, by, meeting=None, circulation=None, support_type=None, amount=None,
+                    quantity=None, duration_months=None, starts_on=None, rejection_reason=None):
+    """Record the research committee's decision (approved or rejected, always with reasons), numbered per Hijri year.
+
+    An approval may carry the support granted (type, amount or quantity, duration in months, from which date);
+    a rejection a reason from the association's list. `meeting` is the meeting that took it (its quorum is the
+    caller's to check, `record_outcome`); `circulation` a decision by circulation (بالتمرير).
+    """
     reasons = (reasons or "").strip()
     refuse_unless(may_take(by, Step.DECIDE), _("يسجل القرار رئيس لجنة البحث."))
     refuse_unless(outcome in Decision.Outcome.values, _("اختر القرار: قبول أو رفض."))
     refuse_unless(reasons, _("اكتب أسباب القرار."))
+    _check_support(outcome, support_type, amount, quantity, duration_months, starts_on)
     with transaction.atomic():
         case = lock_case(case)
         refuse_unless(case.is_open_for(Step.DECIDE), _("هذا الطلب ليس لدى لجنة البحث."))
         now = timezone.now()
+        approved = outcome == Decision.Outcome.APPROVED
         decision = Decision.objects.create(
             case=case, number=_next_number(now), outcome=outcome, reasons=reasons, decided_by=by,
             decided_at=now, within_response_period=timezone.localdate(now) <= case.decision_due_on,
+            meeting=meeting, by_circulation=circulation is not None,
+            support_type=support_type if approved else None, amount=amount if approved else None,
+            quantity=quantity if approved else None, duration_months=duration_months if approved else None,
+            starts_on=starts_on if approved else None,
+            rejection_reason=None if approved else rejection_reason,
         )
         case.decided_at = now
+        data = {"decision": decision.number, "outcome": outcome,
+                "within_response_period": decision.within_response_period}
+        if meeting is not None:
+            data["meeting"] = meeting.number
+        if circulation is not None:
+            data["by_circulation"] = True
+        if approved and support_type is not None:
+            data["support"] = {
+                "support_type": str(support_type), "amount": str(amount) if amount is not None else None,
+                "quantity": quantity, "duration_months": duration_months,
+                "starts_on": starts_on.isoformat() if starts_on else None,
+            }
+        if rejection_reason is not None and not approved:
+            data["rejection_reason"] = str(rejection_reason)
         move(
             case,
-            to=Status.APPROVED if outcome == Decision.Outcome.APPROVED else Status.REJECTED,
+            to=Status.APPROVED if approved else Status.REJECTED,
             kind=CaseEvent.Kind.DECIDED, by=by, note=reasons,
-            data={"decision": decision.number, "outcome": outcome,
-                  "within_response_period": decision.within_response_period},
-            audit_type=EventType.DECISION_RECORDED, audit_target=decision, fields=["decided_at"],
+            data=data, audit_type=EventType.DECISION_RECORDED, audit_target=decision, fields=["decided_at"],
         )
         return decision
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings
+# ---------------------------------------------------------------------------------------------
+
+def may_schedule_meetings(user):
+    """The chair (or the manager) calls the committee to a meeting."""
+    return bool(getattr(user, "is_committee_chair", False) or getattr(user, "is_manager", False))
+
+
+def create_meeting(*, starts_at, invited, by, place="", link=""):
+    """Call a meeting: numbered per Hijri year of its date (1448/03); its agenda the requests with the committee,
+    earliest due first."""
+    place, link = (place or "").strip(), (link or "").strip()
+    refuse_unless(may_schedule_meetings(by), _("ينشئ الاجتماع رئيس لجنة البحث أو المدير."))
+    refuse_unless(place or link, _("اكتب مكان الاجتماع أو رابطه عن بعد."))
+    members = list(committee_members().filter(pk__in=[member.pk for member in invited]))
+    refuse_unless(members, _("اختر الأعضاء المدعوين."))
+    refuse_unless(len(members) == len({member.pk for member in invited}), _("المدعوون يجب أن يكونوا من أعضاء اللجنة."))
+    with transaction.atomic():
+        year = to_hijri(timezone.localdate(starts_at))[0]
+        sequence = _next_in_year(MeetingCounter, year, given=lambda: _highest_given(Meeting, year))
+        meeting = Meeting.objects.create(number=f"{year}/{sequence:02d}", starts_at=starts_at, place=place, link=link,
+                                         created_by=by)
+        Attendance.objects.bulk_create([Attendance(meeting=meeting, member=member) for member in members])
+        # Served by the partial index `case_pending_decision_idx` (decision_due_on, id).
+        cases = meeting_agenda_cases()
+        AgendaItem.objects.bulk_create(
+            [AgendaItem(meeting=meeting, case_id=pk, position=n) for n, pk in enumerate(cases, 1)]
+        )
+        record(EventType.MEETING_CREATED, actor=by, target=meeting,
+               data={"number": meeting.number, "starts_at": starts_at.isoformat(), "place": place, "link": link,
+                     "invited": [member.pk for member in members], "agenda": list(cases)})
+    return meeting
+
+
+def meeting_agenda_cases():
+    return list(Case.objects.awaiting_committee().order_by("decision_due_on", "pk").values_list("pk", flat=True))
+
+
+def _lock_meeting(meeting):
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def record_attendance(meeting, *, present, by):
+    """The chair records who attended: each invited member present or absent (`present`: the members present)."""
+    refuse_unless(may_take(by, Step.DECIDE), _("يسجل الحضور رئيس لجنة البحث."))
+    present_ids = {member.pk for member in present}
+    with transaction.atomic():
+        meeting = _lock_meeting(meeting)
+        rows = list(meeting.attendance.select_for_update().order_by("pk"))
+        invited = {row.member_id for row in rows}
+        refuse_unless(present_ids <= invited, _("الحاضرون يجب أن يكونوا من الأعضاء المدعوين."))
+        before = {row.member_id: row.present for row in rows}
+        for row in rows:
+            row.present = row.member_id in present_ids
+        Attendance.objects.bulk_update(rows, ["present"])
+        quorum = meeting.quorum()
+        record(EventType.ATTENDANCE_RECORDED, actor=by, target=meeting,
+               data={"present": sorted(present_ids), "absent": sorted(invited - present_ids),
+                     "before": {str(k): v for k, v in before.items()},
+                     "quorum": {"needed": quorum.needed, "present": quorum.present, "ok": quorum.ok}})
+    return quorum
+
+
+def _refuse_without_quorum(meeting):
+    quorum = meeting.quorum()
+    if quorum.ok:
+        return quorum
+    if quorum.present >= quorum.needed and not quorum.chair_present:
+        refuse_unless(False, _("لا يكتمل نصاب الاجتماع دون حضور رئيس اللجنة؛ لم يُسجَّل شيء."))
+    refuse_unless(False, _("لم يكتمل نصاب الاجتماع: الحاضرون %(present)s من %(needed)s مطلوبين؛ لا تتخذ اللجنة "
+                           "قرارًا ولا تصوّت دون نصاب، ولم يُسجَّل شيء.") % {"present": quorum.present, "needed": quorum.needed})
+
+
+def _agenda_item(meeting, case):
+    item = meeting.items.filter(case=case).first()
+    refuse_unless(item is not None, _("هذا الطلب ليس على جدول أعمال الاجتماع."))
+    return item
+
+
+def has_conflict(case, member):
+    return Conflict.objects.filter(case=case, member=member).exists()
+
+
+def cast_vote(meeting, case, *, choice, by, note=""):
+    """A present member votes on a request of the agenda (approve, reject, return for information, abstain).
+
+    One vote per member per request per meeting: voting again changes the vote (the audit row keeps the old one).
+    """
+    note = (note or "").strip()
+    refuse_unless(getattr(by, "is_committee_member", False), _("يصوّت أعضاء لجنة البحث."))
+    refuse_unless(choice in VoteChoice.values, _("اختر التصويت."))
+    with transaction.atomic():
+        meeting = _lock_meeting(meeting)
+        item = _agenda_item(meeting, case)
+        refuse_unless(not item.outcome, _("سُجّلت نتيجة هذا الطلب؛ لا يتغير التصويت بعدها."))
+        refuse_unless(meeting.attendance.filter(member=by, present=True).exists(),
+                      _("يصوّت الأعضاء الحاضرون في الاجتماع فقط."))
+        _refuse_without_quorum(meeting)
+        refuse_unless(not has_conflict(case, by), _("أفصحت عن تعارض مصالح في هذا الطلب؛ لا تصوّت عليه."))
+        vote, before = _save_vote(Vote.objects.filter(meeting=meeting, case=item.case, member=by),
+                                  Vote(meeting=meeting, case=item.case, member=by), choice, note)
+        record(EventType.VOTE_CAST, actor=by, target=item.case,
+               data={"case": item.case_id, "meeting": meeting.number, "choice": choice, "note": note,
+                     "before": before})
+    return vote
+
+
+def _save_vote(existing, new, choice, note):
+    vote = existing.select_for_update().first()
+    before = vote.choice if vote else None
+    vote = vote or new
+    vote.choice, vote.note, vote.cast_at = choice, note[:500], timezone.now()
+    vote.save()
+    return vote, before
+
+
+def declare_conflict(case, *, by, note=""):
+    """A member declares a conflict of interest in a request: they do not vote on it, and a vote already cast is
+    withdrawn (at an open meeting or circulation)."""
+    note = (note or "").strip()
+    refuse_unless(getattr(by, "is_committee_member", False), _("يفصح عن تعارض المصالح أعضاء لجنة البحث."))
+    with transaction.atomic():
+        case = lock_case(case)
+        refuse_unless(case.is_open_for(Step.DECIDE), _("هذا الطلب ليس لدى لجنة البحث."))
+        conflict, created = Conflict.objects.get_or_create(case=case, member=by, defaults={"note": note[:300]})
+        refuse_unless(created, _("سبق أن أفصحت عن تعارض مصالح في هذا الطلب."))
+        # Votes not yet counted: at a meeting that has not recorded this request's outcome, or in an open circulation.
+        undecided = AgendaItem.objects.filter(case=case, outcome="").values("meeting")
+        withdrawn = list(Vote.objects.filter(case=case, member=by).filter(
+            Q(meeting__in=undecided) | Q(circulation__isnull=False, circulation__closed_at__isnull=True)
+        ).values_list("pk", flat=True))
+        Vote.objects.filter(pk__in=withdrawn).delete()
+        record(EventType.CONFLICT_DECLARED, actor=by, target=case,
+               data={"case": case.pk, "note": note, "votes_withdrawn": len(withdrawn)})
+    return conflict
+
+
+def record_outcome(meeting, case, *, outcome, by, reasons="", asked="", of_whom="", rejection_reason=None,
+                   support_type=None, amount=None, quantity=None, duration_months=None, starts_on=None):
+    """The chair records what the meeting decided on a request of its agenda: approved (with the support granted),
+    rejected (a listed reason and text) — a numbered decision — or returned for information (what, of whom).
+
+    Refused, with nothing changed, while the meeting lacks its quorum.
+    """
+    refuse_unless(may_take(by, Step.DECIDE), _("يسجل نتيجة الطلب رئيس لجنة البحث."))
+    refuse_unless(outcome in AgendaItem.Outcome.values, _("اختر النتيجة: قبول أو رفض أو إعادة لاستكمال المعلومات."))
+    with transaction.atomic():
+        meeting = _lock_meeting(meeting)
+        item = _agenda_item(meeting, case)
+        refuse_unless(not item.outcome, _("سُجّلت نتيجة هذا الطلب في الاجتماع من قبل."))
+        _refuse_without_quorum(meeting)
+        if outcome == AgendaItem.Outcome.RETURNED:
+            refuse_unless(of_whom in InformationFrom.values, _("اختر ممن تُطلب المعلومات."))
+            case_actions.return_for_information(item.case, asked=asked, of_whom=of_whom, by=by)
+            decision = None
+        elif outcome == AgendaItem.Outcome.REJECTED:
+            refuse_unless(rejection_reason is not None, _("اختر سبب الرفض من القائمة."))
+            decision = record_decision(item.case, outcome=Decision.Outcome.REJECTED, reasons=reasons, by=by,
+                                       meeting=meeting, rejection_reason=rejection_reason)
+        else:
+            refuse_unless(support_type is not None and starts_on is not None and duration_months is not None
+                          and (amount is not None or quantity is not None),
+                          _("اكتب الدعم الممنوح: نوعه، والمبلغ أو الكمية، والمدة، وتاريخ البدء."))
+            decision = record_decision(item.case, outcome=Decision.Outcome.APPROVED, reasons=reasons, by=by,
+                                       meeting=meeting, support_type=support_type, amount=amount, quantity=quantity,
+                                       duration_months=duration_months, starts_on=starts_on)
+        item.outcome, item.decision = outcome, decision
+        item.save(update_fields=["outcome", "decision"])
+    return item
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions by circulation (بالتمرير), between meetings, for urgent requests
+# ---------------------------------------------------------------------------------------------
+
+def open_circulation(case):
+    return Circulation.objects.filter(case=case, closed_at__isnull=True).first()
+
+
+def circulation_quorum(circulation):
+    """(needed, voted): the circulation is decided once a quorum of the committee's members has voted."""
+    needed = quorum_for(committee_members().count())
+    voted = circulation.votes.count() if circulation else 0
+    return needed, voted
+
+
+def vote_by_circulation(case, *, choice, by, note=""):
+    """A member votes on an urgent request from its page, between meetings; voting again changes the vote."""
+    note = (note or "").strip()
+    refuse_unless(getattr(by, "is_committee_member", False), _("يصوّت أعضاء لجنة البحث."))
+    refuse_unless(choice in VoteChoice.values, _("اختر التصويت."))
+    with transaction.atomic():
+        case = lock_case(case)
+        refuse_unless(case.is_open_for(Step.DECIDE), _("هذا الطلب ليس لدى لجنة البحث."))
+        refuse_unless(not has_conflict(case, by), _("أفصحت عن تعارض مصالح في هذا الطلب؛ لا تصوّت عليه."))
+        circulation = open_circulation(case) or Circulation.objects.create(case=case)
+        vote, before = _save_vote(Vote.objects.filter(circulation=circulation, member=by),
+                                  Vote(circulation=circulation, case=case, member=by), choice, note)
+        record(EventType.VOTE_CAST, actor=by, target=case,
+               data={"case": case.pk, "circulation": circulation.pk, "choice": choice, "note": note, "before": before})
+    return vote
+
+
+def decide_by_circulation(case, *, outcome, by, reasons="", rejection_reason=None, support_type=None, amount=None,
+                          quantity=None, duration_months=None, starts_on=None):
+    """The chair records the decision taken by circulation once the quorum of members has voted (marked «بالتمرير»)."""
+    refuse_unless(may_take(by, Step.DECIDE), _("يسجل القرار رئيس لجنة البحث."))
+    with transaction.atomic():
+        case = lock_case(case)
+        circulation = open_circulation(case)
+        needed, voted = circulation_quorum(circulation)
+        refuse_unless(circulation is not None and voted >= needed,
+                      _("لم يصوّت النصاب من الأعضاء بعد (%(voted)s من %(needed)s)؛ لم يُسجَّل القرار.")
+                      % {"voted": voted, "needed": needed})
+        if outcome == Decision.Outcome.REJECTED:
+            refuse_unless(rejection_reason is not None, _("اختر سبب الرفض من القائمة."))
+        decision = record_decision(case, outcome=outcome, reasons=reasons, by=by, circulation=circulation,
+                                   rejection_reason=rejection_reason, support_type=support_type, amount=amount,
+                                   quantity=quantity, duration_months=duration_months, starts_on=starts_on)
+        circulation.closed_at, circulation.decision = timezone.now(), decision
+        circulation.save(update_fields=["closed_at", "decision"])
+    return decision
+

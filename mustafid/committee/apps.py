@@ -10,3 +10,8 @@ class CommitteeConfig(AppConfig):
         from . import panels
 
         panels.register()
+        # The decision letter: its panel, its contact on the timeline and its link in the decision message,
+        # written in the decision's transaction (letters.py).
+        from . import letters
+
+        letters.register()

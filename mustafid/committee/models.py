@@ -1,16 +1,62 @@
-"""The research committee's decisions (قرار لجنة البحث).
+"""The research committee as a body (لجنة البحث): meetings, attendance, quorum, votes and numbered decisions.
 
-A decision answers a request submitted to the committee: approved or rejected,
-always with reasons, recorded by a committee member. Meetings, agenda, quorum
-and votes build on this model.
+A decision answers a request submitted to the committee: approved (with the support granted) or rejected
+(a listed reason and text), recorded by the chair — at a meeting that has its quorum, or between meetings by
+circulation once the quorum of members has voted. Every change is an action in `actions.py`.
 """
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mustafid.cases.models import Case
+from mustafid.accounts.models import Role, User
+from mustafid.association.models import Association, bilingual
+from mustafid.cases.models import Case, SupportType
+
+
+def committee_members():
+    """The committee: active staff holding the member or the chair role."""
+    return User.objects.with_role(Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR).filter(is_active=True)
+
+
+def quorum_for(members_count):
+    """How many members make the quorum: the association's number, or a majority (half plus one)."""
+    association = Association.objects.order_by("pk").first()
+    configured = association.committee_quorum if association else None
+    if configured:
+        return min(configured, members_count) if members_count else configured
+    return members_count // 2 + 1
+
+
+def quorum_requires_chair():
+    association = Association.objects.order_by("pk").first()
+    return association.quorum_requires_chair if association else True
+
+
+class VoteChoice(models.TextChoices):
+    APPROVE = "approve", _("موافقة")
+    REJECT = "reject", _("رفض")
+    RETURN = "return", _("إعادة لاستكمال المعلومات")
+    ABSTAIN = "abstain", _("امتناع")
+
+
+class RejectionReason(models.Model):
+    """A reason the committee may give for a rejection (settings: «أسباب الرفض»), completed by the text."""
+
+    name_ar = models.CharField(_("سبب الرفض"), max_length=150)
+    name_en = models.CharField(_("سبب الرفض بالإنجليزية"), max_length=150, blank=True)
+    active = models.BooleanField(_("متاح"), default=True)
+    order = models.PositiveSmallIntegerField(_("الترتيب"), default=0)
+
+    class Meta:
+        verbose_name = _("سبب رفض")
+        verbose_name_plural = _("أسباب الرفض")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return bilingual(self, "name")
 
 
 class Decision(models.Model):
@@ -22,6 +68,20 @@ class Decision(models.Model):
     number = models.CharField(_("رقم القرار"), max_length=20, unique=True)
     outcome = models.CharField(_("القرار"), max_length=10, choices=Outcome.choices)
     reasons = models.TextField(_("الأسباب"))
+    # Where it was taken: at a meeting, or between meetings by circulation (بالتمرير), or neither (before meetings).
+    meeting = models.ForeignKey("Meeting", verbose_name=_("الاجتماع"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="decisions")
+    by_circulation = models.BooleanField(_("بالتمرير"), default=False)
+    # An approval: the support granted.
+    support_type = models.ForeignKey(SupportType, verbose_name=_("نوع الدعم الممنوح"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("المبلغ (ريال)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    quantity = models.PositiveIntegerField(_("الكمية"), null=True, blank=True)
+    duration_months = models.PositiveSmallIntegerField(_("المدة (بالأشهر)"), null=True, blank=True)
+    starts_on = models.DateField(_("يبدأ من"), null=True, blank=True)
+    # A rejection: the listed reason (the text is `reasons`).
+    rejection_reason = models.ForeignKey(RejectionReason, verbose_name=_("سبب الرفض"), null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("سجله"), on_delete=models.PROTECT, related_name="decisions"
     )
@@ -56,3 +116,184 @@ class DecisionCounter(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last}"
+
+
+class MeetingCounter(models.Model):
+    """The last meeting number given in a Hijri year: locked while the next one is taken (as `DecisionCounter`)."""
+
+    year = models.PositiveIntegerField(_("السنة الهجرية"), unique=True)
+    last = models.PositiveIntegerField(_("آخر رقم"), default=0)
+
+    class Meta:
+        verbose_name = _("عداد الاجتماعات")
+        verbose_name_plural = _("عدادات الاجتماعات")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class Meeting(models.Model):
+    """A meeting of the research committee, numbered per Hijri year of its date (1448/03).
+
+    Its agenda is the requests with the committee when it was created, earliest due first (`AgendaItem`);
+    it decides only while its quorum is present (`has_quorum`).
+    """
+
+    number = models.CharField(_("رقم الاجتماع"), max_length=12, unique=True)
+    starts_at = models.DateTimeField(_("موعد الاجتماع"))
+    place = models.CharField(_("المكان"), max_length=200, blank=True)
+    link = models.URLField(_("رابط الاجتماع عن بعد"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("أنشأه"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("تاريخ الإنشاء"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("اجتماع لجنة")
+        verbose_name_plural = _("اجتماعات لجنة البحث")
+        ordering = ["-starts_at", "-pk"]
+        indexes = [
+            # The meetings list (views.py `meeting_list`): keyset pages by (-starts_at, -id).
+            models.Index(fields=["-starts_at", "-id"], name="meeting_starts_idx"),
+        ]
+
+    def __str__(self):
+        return f"{_('اجتماع')} {self.number}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("committee:meeting", args=[self.pk])
+
+    def present_members(self):
+        return [row.member for row in self.attendance.select_related("member") if row.present]
+
+    def quorum(self):
+        """(needed, present, chair present, has quorum) from the attendance recorded and the committee's size."""
+        members = committee_members().count()
+        needed = quorum_for(members)
+        present = [row.member for row in self.attendance.filter(present=True).select_related("member")]
+        chair_present = any(member.is_committee_chair for member in present)
+        ok = len(present) >= needed and (chair_present or not quorum_requires_chair())
+        return Quorum(needed=needed, present=len(present), members=members, chair_present=chair_present, ok=ok)
+
+    @property
+    def has_quorum(self):
+        return self.quorum().ok
+
+
+class Quorum:
+    def __init__(self, *, needed, present, members, chair_present, ok):
+        self.needed, self.present, self.members, self.chair_present, self.ok = needed, present, members, chair_present, ok
+
+
+class Attendance(models.Model):
+    """An invited member and whether they attended (None until the chair records it)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("العضو"), on_delete=models.PROTECT,
+                               related_name="+")
+    present = models.BooleanField(_("حاضر"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("حضور")
+        verbose_name_plural = _("الحضور")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")]
+
+    def __str__(self):
+        return f"{self.meeting} {self.member}"
+
+
+class AgendaItem(models.Model):
+    """A request on a meeting's agenda and what the meeting decided about it."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("مقبول")
+        REJECTED = "rejected", _("مرفوض")
+        RETURNED = "returned", _("معاد لاستكمال المعلومات")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    case = models.ForeignKey(Case, verbose_name=_("طلب الدعم"), on_delete=models.PROTECT, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField(_("الترتيب"))
+    outcome = models.CharField(_("النتيجة"), max_length=10, choices=Outcome.choices, blank=True)
+    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("بند جدول الأعمال")
+        verbose_name_plural = _("بنود جدول الأعمال")
+        ordering = ["meeting", "position"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "case"], name="agenda_item_once")]
+
+    def __str__(self):
+        return f"{self.meeting} {self.position}"
+
+
+class Circulation(models.Model):
+    """A decision between meetings by circulation (بالتمرير) for an urgent request: open until the chair records it."""
+
+    case = models.ForeignKey(Case, verbose_name=_("طلب الدعم"), on_delete=models.PROTECT, related_name="circulations")
+    started_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("تمرير")
+        verbose_name_plural = _("قرارات بالتمرير")
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(closed_at__isnull=True), name="circulation_open_once"),
+        ]
+
+    def __str__(self):
+        return f"{_('تمرير')} {self.case_id}"
+
+
+class Vote(models.Model):
+    """One member's vote on one request, at a meeting or in a circulation; changed in place, never twice."""
+
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="votes")
+    circulation = models.ForeignKey(Circulation, null=True, blank=True, on_delete=models.CASCADE, related_name="votes")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("العضو"), on_delete=models.PROTECT,
+                               related_name="+")
+    choice = models.CharField(_("التصويت"), max_length=10, choices=VoteChoice.choices)
+    note = models.CharField(_("ملاحظة"), max_length=500, blank=True)
+    cast_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("تصويت")
+        verbose_name_plural = _("التصويت")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "case", "member"], condition=Q(meeting__isnull=False),
+                                    name="vote_once_per_meeting"),
+            models.UniqueConstraint(fields=["circulation", "member"], condition=Q(circulation__isnull=False),
+                                    name="vote_once_per_circulation"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} {self.choice}"
+
+
+class Conflict(models.Model):
+    """A member's declared conflict of interest in a request: they do not vote on it (at a meeting or by circulation)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("العضو"), on_delete=models.PROTECT,
+                               related_name="+")
+    note = models.CharField(_("سبب التعارض"), max_length=300, blank=True)
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("تعارض مصالح")
+        verbose_name_plural = _("تعارض المصالح")
+        constraints = [models.UniqueConstraint(fields=["case", "member"], name="conflict_once")]
+
+    def __str__(self):
+        return f"{self.member_id} {self.case_id}"
+
+
+def vote_counts(votes):
+    """{choice: n} for every choice (zeros included), from an iterable of `Vote`s or of choices."""
+    counts = {choice: 0 for choice in VoteChoice.values}
+    for vote in votes:
+        counts[getattr(vote, "choice", vote)] += 1
+    return counts

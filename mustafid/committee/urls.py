@@ -7,4 +7,13 @@ app_name = "committee"
 urlpatterns = [
     path("", views.agenda, name="agenda"),
     path("cases/<int:pk>/decide/", views.decide, name="decide"),
+    path("cases/<int:pk>/conflict/", views.conflict, name="conflict"),
+    path("cases/<int:pk>/circulation/vote/", views.circulation_vote, name="circulation_vote"),
+    path("cases/<int:pk>/circulation/decide/", views.circulation_decide, name="circulation_decide"),
+    path("meetings/", views.meeting_list, name="meetings"),
+    path("meetings/new/", views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("meetings/<int:pk>/cases/<int:case_pk>/vote/", views.vote, name="vote"),
+    path("meetings/<int:pk>/cases/<int:case_pk>/outcome/", views.outcome, name="outcome"),
 ]

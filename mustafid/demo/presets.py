@@ -254,6 +254,8 @@ DEMO_STAFF = [
     ("researcher", "خالد", "الشهري", "researcher", 0),
     ("committee", "عبدالله", "القحطاني", "committee_member", 0),
     ("chair", "فيصل", "العمري", "committee_chair", 0),
+    # A third member: the default quorum (a majority, chair included) is then two of three.
+    ("committee2", "سارة", "الحربي", "committee_member", 0),
     ("branch_rep", "سعد", "الغامدي", "branch_rep", 1),
     ("volunteer", "ريم", "الزهراني", "volunteer", 0),
     ("manager", "محمد", "العسيري", "manager", 0),
