@@ -36,6 +36,11 @@ class Disclosure:
     branch: object
     registration_number: str
     is_registered: bool
+    # How messages reach them (None for a reader who does not see everything).
+    email: str | None
+    preferred_channel: str | None
+    language: str | None
+    awareness_consent: bool | None
     # Whether the reader sees everything (IDs in full, household, documents, requests).
     complete: bool
     record: object
@@ -70,6 +75,10 @@ def disclose(beneficiary, reader):
         branch=beneficiary.branch,
         registration_number=beneficiary.registration_number,
         is_registered=beneficiary.is_registered,
+        email=beneficiary.email if complete else None,
+        preferred_channel=beneficiary.get_preferred_channel_display() if complete else None,
+        language=beneficiary.get_language_display() if complete else None,
+        awareness_consent=beneficiary.awareness_consent if complete else None,
         complete=complete,
         record=beneficiary,
     )
