@@ -349,12 +349,13 @@ def provide_information(case, *, note, by):
             paused_days = clock.counted(paused_on, today)
         else:  # submitted before the clock was kept in the timeline
             paused_days = (today - paused_on).days
-            case.decision_due_on = case.decision_due_on + datetime.timedelta(days=paused_days)
+            if case.decision_due_on is not None:
+                case.decision_due_on = case.decision_due_on + datetime.timedelta(days=paused_days)
         case.clock_paused_on = None
         return move(
             case, to=Status.WITH_COMMITTEE, kind=CaseEvent.Kind.INFORMATION_PROVIDED, by=by, note=note[:2000],
             data={"paused_on": paused_on.isoformat(), "resumed_on": today.isoformat(), "paused_days": paused_days,
-                  "decision_due_on": case.decision_due_on.isoformat()},
+                  "decision_due_on": case.decision_due_on.isoformat() if case.decision_due_on else None},
             audit_type=EventType.INFORMATION_PROVIDED, fields=["clock_paused_on", "decision_due_on"],
         )
 
