@@ -42,6 +42,9 @@ TYPO_EXPANSION = 20
 # Only typed words held by fewer people than this as typed are widened to prefixes and typos (a common
 # name typed whole is taken as meant).
 WIDEN_IF_FEWER = 50
+# When fewer than a page were found, every word is widened to typos too (a typo can make another common name:
+# «سعود» typed «سعد»), unless the rarest typed word, so widened, is held by more people than this.
+WIDEN_ALL_READ = 20000
 # Typos are looked for in words of at least this many letters (shorter ones have too many neighbours).
 TYPO_MIN_LENGTH = 3
 # The words a typed word stands for are read together in one sorted query when they are held by this many
@@ -344,7 +347,8 @@ def find_by_name(query_words, *, limit, scope=None):
 
     A word that is a common name as typed (WIDEN_IF_FEWER) is taken as meant and not widened to the
     words it begins or to typos (else «سعد» would read every «سعدون», «السعدي», «سعود» too) — unless
-    nobody is found at all: a typo can make another real name («الشمري» typed «المري»).
+    fewer than `limit` are found (and one of the words so widened is held by WIDEN_ALL_READ people at most):
+    a typo can make another real name («الشمري» typed «المري»), found after those holding it as typed.
     """
     if not query_words or limit <= 0:
         return []
@@ -378,7 +382,7 @@ def _find_by_words(query_words, *, limit, scope=None):
     ranked, seen, previous = [], set(), None
     steps = [(EXACT, False), (PREFIX, False), (TYPO, False), (TYPO, True)]
     for tier, widen_all in steps:
-        if widen_all and ranked:
+        if widen_all and (len(ranked) >= limit or (ranked and _too_common(expansions))):
             break
         widened = [widen_all or e.weight(EXACT) < WIDEN_IF_FEWER for e in expansions]
         if tier == TYPO:
@@ -391,6 +395,8 @@ def _find_by_words(query_words, *, limit, scope=None):
             groups.append(({pk: expansion.frequency[pk] for pk in ids}, sum(expansion.frequency[pk] for pk in ids)))
         if any(not ids for ids, _weight in groups) or groups == previous:
             continue
+        if widen_all and ranked and _too_common(expansions):
+            break
         previous = groups
         wanted = limit + len(seen)
         if _expected(groups) < wanted * FEW:
@@ -415,6 +421,12 @@ def _find_by_words(query_words, *, limit, scope=None):
             if len(ranked) >= limit:
                 return ranked[:limit]
     return ranked[:limit]
+
+
+def _too_common(expansions):
+    """Whether every typed word, as widened so far, is held by more than WIDEN_ALL_READ people: too many to
+    read again with every word widened to typos once some people were found."""
+    return min(e.weight(TYPO) for e in expansions) > WIDEN_ALL_READ
 
 
 def _expected(groups):

@@ -164,6 +164,7 @@ def test_a_common_name_typed_whole_is_taken_as_meant_not_widened_to_prefixes_and
     from mustafid.beneficiaries import search
 
     monkeypatch.setattr(search, "WIDEN_IF_FEWER", 3)  # «محمد» is held by three people here: a common name
+    monkeypatch.setattr(search, "WIDEN_ALL_READ", 2)  # ... too common to read again widened to typos
     assert keys("محمد", officer, people) == ["muhammad", "noura", "abdullah"]
     assert keys("سعد", officer, people) == ["fatima", "saadoun", "saud"]  # held by one: still widened
 
@@ -176,3 +177,18 @@ def test_a_typo_that_makes_another_common_name_is_still_found_when_nobody_has_th
     monkeypatch.setattr(search, "WIDEN_IF_FEWER", 1)  # every name here counts as common
     # «الشهري» typed «الشري» (a name of its own): nobody is «فاطمه سعد الشري», so typos are looked for.
     assert keys("فاطمه سعد الشري", officer, people) == ["fatima"]
+
+
+def test_a_typo_that_makes_another_common_name_is_found_after_those_who_hold_the_name_as_typed(
+        officer, people, monkeypatch):
+    from mustafid.beneficiaries import search
+
+    other = make_beneficiary(by=officer, first_name="فاطمة", father_name="سعد", family_name="الشري")
+    monkeypatch.setattr(search, "WIDEN_IF_FEWER", 1)  # every name here counts as common
+    # Someone is «فاطمة سعد الشري» as typed: first; then Fatima al-Shehri, one typo away.
+    assert [b.pk for b in found("فاطمه سعد الشري", officer)] == [other.pk, people["fatima"].pk]
+    # A page that is full as typed is not widened.
+    assert [b.pk for b in Beneficiary.objects.search("فاطمه سعد الشري", user=officer, limit=1)] == [other.pk]
+    # Nor when every word, widened, is held by too many people to read again.
+    monkeypatch.setattr(search, "WIDEN_ALL_READ", 0)
+    assert [b.pk for b in found("فاطمه سعد الشري", officer)] == [other.pk]
