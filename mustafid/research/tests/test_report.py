@@ -215,3 +215,15 @@ def test_submission_waits_for_the_recommendation_where_the_support_type_requires
 def test_submission_is_not_held_where_the_support_type_does_not_require_it(referred, officer):
     case_actions.submit_to_committee(referred, by=officer)
     assert refreshed(referred).status == "with_committee"
+
+
+def test_a_photo_is_removed_from_a_draft_with_its_file(client, referred, researcher, django_capture_on_commit_callbacks):
+    client.force_login(researcher)
+    client.post(report_url(referred), posted(photo=png_photo()))
+    photo = HousingPhoto.objects.get()
+    storage, name = photo.file.storage, photo.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(report_url(referred), posted(remove_photo=str(photo.pk)))
+    assert response.status_code == 302
+    assert not HousingPhoto.objects.exists() and not storage.exists(name)
