@@ -308,6 +308,10 @@ UNIFONIC_WEBHOOK_SECRET = os.environ.get("UNIFONIC_WEBHOOK_SECRET", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A referral to a social researcher is due this many days after it was made (reminders the day before and on the day).
 REFERRAL_DUE_DAYS = env_int("REFERRAL_DUE_DAYS", 5)
+# A rejected applicant may appeal within this many days of the decision (said in the decision letter).
+APPEAL_DAYS = env_int("APPEAL_DAYS", 30)
+# The signed link to a decision letter in the applicant's message opens it without signing in for this many days.
+LETTER_LINK_DAYS = env_int("LETTER_LINK_DAYS", 30)
 MESSAGE_SEND_TIMEOUT = env_int("MESSAGE_SEND_TIMEOUT", 10)
 # Retries of a temporary failure: back-off doubling from 1 minute, capped at 1 hour, at most this many attempts.
 MESSAGE_MAX_ATTEMPTS = env_int("MESSAGE_MAX_ATTEMPTS", 8)

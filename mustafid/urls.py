@@ -16,6 +16,8 @@ urlpatterns = [
     path("cases/", include("mustafid.cases.urls")),
     path("referrals/", include("mustafid.research.urls")),
     path("committee/", include("mustafid.committee.urls")),
+    # The decision letter: its download for staff and the applicant's signed link (committee/letter_urls.py).
+    path("", include("mustafid.committee.letter_urls")),
     path("services/", include("mustafid.services.urls")),
     path("audit/", include("mustafid.audit.urls")),
     # Delivery reports from the SMS and WhatsApp providers, then the staff's failed messages.

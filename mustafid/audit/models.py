@@ -29,6 +29,7 @@ class EventType(models.IntegerChoices):
     MESSAGES_LISTED = 112, _("عرض الرسائل المتعذرة")
     RESEARCH_REPORT_VIEWED = 114, _("عرض تقرير بحث اجتماعي")
     DEADLINES_VIEWED = 113, _("عرض الطلبات المتأخرة والقريبة من موعدها")
+    DECISION_LETTER_VIEWED = 115, _("عرض خطاب قرار لجنة البحث")
     # 2xx: the registry
     BENEFICIARY_CREATED = 201, _("تسجيل مستفيد")
     BENEFICIARY_UPDATED = 202, _("تعديل بيانات مستفيد")

@@ -41,12 +41,19 @@ KINDS = [
     _kind("returned_for_information", _("إعادة الطلب لاستكمال المعلومات"), asked=_("المعلومات المطلوبة")),
     _kind("information_received", _("عودة الطلب إلى لجنة البحث"), due_hijri=_("موعد القرار (هجري)"),
           due_gregorian=_("موعد القرار (ميلادي)")),
-    _kind("decision_approved", _("قبول الطلب"), decision=_("رقم القرار")),
-    _kind("decision_rejected", _("رفض الطلب"), decision=_("رقم القرار"), reasons=_("أسباب القرار")),
+    _kind("decision_approved", _("قبول الطلب"), decision=_("رقم القرار"), letter_link=_("رابط خطاب القرار")),
+    _kind("decision_rejected", _("رفض الطلب"), decision=_("رقم القرار"), reasons=_("أسباب القرار"),
+          letter_link=_("رابط خطاب القرار")),
     _kind("registered", _("استكمال التسجيل"), registration_number=_("رقم التسجيل")),
     _kind("service_delivered", _("تقديم الخدمة"), service=_("الخدمة"), quantity=_("الكمية"), unit=_("الوحدة"),
           date_hijri=_("التاريخ (هجري)"), date_gregorian=_("التاريخ (ميلادي)")),
 ]
+
+
+# Variables that apps above this one add to a step's message (the committee's decision letter link, which
+# `cases` cannot build: the committee imports cases, not the reverse). Each is `provider(event, language) -> dict`,
+# called inside the step's transaction; registered from the providing app's `AppConfig.ready()`.
+extra_context = []
 
 
 def register():
@@ -108,5 +115,7 @@ def write_message(event):
         association = Association.objects.current()
         context = {"association": association.short_name if association else "", "reference": event.case.reference,
                    **context}
+        for provider in list(extra_context):
+            context.update(provider(event, language))
         context = {name: str(value) for name, value in context.items()}
     return outbox.queue(key, to=recipient, context=context, event_key=f"case-event:{event.pk}", about=event.case)

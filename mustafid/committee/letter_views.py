@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from mustafid.lib.errors import ActionRefused
@@ -32,7 +31,6 @@ def download(request, pk):
     return _pdf_response(decision, pdf)
 
 
-@never_cache
 @require_GET
 def signed(request, token):
     """The applicant's letter through the link in their message: no sign-in, only a valid, unexpired signature.

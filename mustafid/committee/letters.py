@@ -36,7 +36,7 @@ from mustafid.cases.models import CaseEvent
 from mustafid.interactions.actions import log_interaction
 from mustafid.interactions.models import Interaction
 from mustafid.lib.composition import Panel
-from mustafid.lib.hijri import format_gregorian, format_hijri_or_gregorian
+from mustafid.lib.hijri import to_hijri
 from mustafid.lib.pdf import render_pdf
 
 from .models import Decision
@@ -82,6 +82,17 @@ def _chair(decision):
     return User.objects.filter(is_active=True, roles__code=Role.COMMITTEE_CHAIR).order_by("pk").first()
 
 
+def numeric_dates(day):
+    """(Hijri, Gregorian) as a Saudi letter writes them, «1448/06/21 هـ الموافق 2026/12/01 م»: digits only, so each
+    sits in one left-to-right run (`<bdi dir="ltr">`) that reads and copies the same in any viewer."""
+    try:
+        year, month, hijri_day = to_hijri(day)
+        hijri = f"{year}/{month:02d}/{hijri_day:02d}"
+    except ValueError:  # outside the Umm al-Qura table: the Gregorian date alone
+        hijri = ""
+    return hijri, f"{day:%Y/%m/%d}"
+
+
 def letter_context(decision):
     """What the letter says, all in Arabic (the association's letter, whatever the reader's screen)."""
     association = Association.objects.current()
@@ -95,16 +106,14 @@ def letter_context(decision):
         "association": association,
         "logo": _logo_data_uri(association),
         "approved": approved,
-        "date_hijri": format_hijri_or_gregorian(day, "ar"),
-        "date_gregorian": format_gregorian(day, "ar"),
+        "date": numeric_dates(day),
         "appeal_days": appeal_days(),
-        "appeal_until_hijri": format_hijri_or_gregorian(appeal_until, "ar"),
-        "appeal_until_gregorian": format_gregorian(appeal_until, "ar"),
+        "appeal_until": numeric_dates(appeal_until),
+        "starts_on": numeric_dates(decision.starts_on) if getattr(decision, "starts_on", None) else None,
         "support_type": getattr(decision, "support_type", None),
         "amount": getattr(decision, "amount", None),
         "quantity": getattr(decision, "quantity", None),
         "duration_months": getattr(decision, "duration_months", None),
-        "starts_on": getattr(decision, "starts_on", None),
         "rejection_reason": getattr(decision, "rejection_reason", None),
         "chair": _chair(decision),
     }

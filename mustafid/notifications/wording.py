@@ -95,6 +95,7 @@ def sample_values(kind, language):
         "phone": "0172281234",
         "remaining": "بعد يومين" if arabic else "in two days",
         "link": "https://mustafid.example/cases/42/",
+        "letter_link": "https://mustafid.example/l/42:1vKq3x:Qm9ZcYh1aXb2Ue5R8sVtL0wNpD7kGfJ4/",
     }
     for name in ("due", "date", "appointment"):
         samples[f"{name}_hijri"], samples[f"{name}_gregorian"] = hijri, gregorian

@@ -43,6 +43,7 @@ from mustafid.beneficiaries.actions import add_household_member
 from mustafid.beneficiaries.models import Beneficiary, Category, HouseholdMember
 from mustafid.cases import actions as case_actions
 from mustafid.cases.models import Case, CaseDocument, CaseEvent, Declaration, SupportType
+from mustafid.committee import letters
 from mustafid.committee.actions import create_meeting, record_attendance, vote_by_circulation
 from mustafid.committee.models import (
     AgendaItem, Attendance, Circulation, Conflict, Decision, Meeting, RejectionReason, Vote, committee_members,
@@ -180,6 +181,10 @@ committee:circulation_decide   case_with_committee        POST   login 403   404
 # Returned for information: the committee's chair returns (as it decides); the intake staff record the answer.
 cases:return                   case_with_committee        POST   login 403   404   403   302   404   404   403   403   404
 cases:provide_information      case_returned              POST   login 302   404   403   403   404   404   403   403   404
+# The decision letter: whoever sees the request and its personal data (never a volunteer); the applicant's signed
+# link opens it for anyone holding it, signed in or not, and is audited as the beneficiary's read.
+committee_letters:download     decision_approved          GET    login 200   404   200   200   404   404   200   200   404
+committee_letters:signed       letter_link                GET    200   200   200   200   200   200   200   200   200   200
 # Requests at risk and overdue, and the share decided within the period: as the agenda.
 reports:deadlines              -                          GET    login 200   403   200   200   403   403   200   200   403
 
@@ -417,6 +422,10 @@ TARGETS = {
     "message_key": lambda w: {"args": ["request_received", "ar"], "query": "", "obj": None},
     "meeting_case": lambda w: {"args": [w.meeting.pk, w.case_with_committee.pk], "query": "",
                                "obj": w.case_with_committee},
+    "decision_approved": lambda w: {"args": [w.case_approved.decisions.get().pk], "query": "",
+                                    "obj": w.case_approved.decisions.get()},
+    "letter_link": lambda w: {"args": [letters.signed_token(w.case_approved.decisions.get())], "query": "",
+                              "obj": w.case_approved.decisions.get()},
 }
 for _name in ("staff_tool", "beneficiary_referred", "beneficiary_submitted", "beneficiary_branch", "case_received",
               "case_documents_complete", "case_declared", "case_with_committee", "case_returned", "case_approved", "case_registered",
@@ -606,6 +615,12 @@ READ = {
     "research:report_photo": EventType.RESEARCH_REPORT_VIEWED,
     # The page shows the full mobile or e-mail the message would go to.
     "interactions:send_message": EventType.BENEFICIARY_VIEWED,
+    "committee_letters:download": EventType.DECISION_LETTER_VIEWED,
+}
+
+# Reads through a signed link, without signing in: audited as the beneficiary's, whoever holds the link.
+BENEFICIARY_READ = {
+    "committee_letters:signed": EventType.DECISION_LETTER_VIEWED,
 }
 
 # The audit row every allowed view of a list showing personal data must write (one per page view).
@@ -716,9 +731,12 @@ def test_every_role_gets_the_designed_answer_from_every_view(world, client, row,
         assert new_audit.filter(event_type=WRITTEN[row.view], actor=user, ip_address=CLIENT_IP).exists(), (
             f"an allowed {row.view} must write its {EventType(WRITTEN[row.view]).label} audit row"
         )
-    if expected == "404" or user is None:
+    if expected == "404" or (user is None and row.view not in BENEFICIARY_READ):
         # Not even a read is recorded for what the user may not know exists.
         assert not new_audit.exists()
+    if row.method == "GET" and expected == "200" and row.view in BENEFICIARY_READ:
+        assert new_audit.filter(event_type=BENEFICIARY_READ[row.view], actor=None, actor_kind="beneficiary",
+                                ip_address=CLIENT_IP, target_id=str(target["obj"].pk)).count() == 1
     if row.method == "GET" and expected == "200" and row.view in READ:
         assert new_audit.filter(event_type=READ[row.view], actor=user, actor_label=user.username,
                                 ip_address=CLIENT_IP, target_id=str(target["obj"].pk)).count() == 1
