@@ -107,9 +107,9 @@ def _drive(port, path, cookies, seconds, run):
 def run_load(user, *, users=20, seconds=10, workers=2, threads=None, rounds=None, out=print):
     """Start gunicorn against the current database, drive `users` threads over PAGES, print a table.
 
-    `threads` per worker (BENCH_LOAD_THREADS, default 1: gunicorn's sync worker, as behind nginx; more: gthread) and `rounds`
-    (BENCH_LOAD_ROUNDS, default 5): each page gets `seconds` in all, in that many turns over every page, so a
-    burst of other work on the machine falls on every page alike rather than on one.
+    `threads` per worker (BENCH_LOAD_THREADS, default 1: gunicorn's sync worker, as behind nginx; more: gthread)
+    and `rounds` (BENCH_LOAD_ROUNDS, default 5): each page gets `seconds` in all, in that many turns over every
+    page, so a burst of other work on the machine falls on every page alike rather than on one.
     """
     threads = int(os.environ.get("BENCH_LOAD_THREADS", 1)) if threads is None else threads
     rounds = max(1, int(os.environ.get("BENCH_LOAD_ROUNDS", 5)) if rounds is None else rounds)

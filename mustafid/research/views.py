@@ -97,7 +97,8 @@ def referral_list(request):
 
 def _with_staff(referrals):
     """Give each referral its researcher and the person who referred, read in one query by id."""
-    staff = get_user_model().objects.in_bulk({r.researcher_id for r in referrals} | {r.referred_by_id for r in referrals})
+    ids = {r.researcher_id for r in referrals} | {r.referred_by_id for r in referrals}
+    staff = get_user_model().objects.in_bulk(ids)
     for referral in referrals:
         referral.researcher, referral.referred_by = staff[referral.researcher_id], staff[referral.referred_by_id]
 

@@ -1,4 +1,4 @@
-"""A request's row in a list, and its status badge, written in Python (`{% case_row case %}`, `{% status_badge case %}`).
+"""A request's row in a list and its status badge, in Python (`{% case_row case %}`, `{% status_badge case %}`).
 
 The staff home shows up to 40 requests and the requests list 25; through the template engine each row cost
 some 500 calls (an include, a dozen lookups, the badge's conditions), more than the page's queries. Here a
