@@ -33,7 +33,6 @@ from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.cases.access import access_case
 from mustafid.cases.models import CaseEvent
-from mustafid.interactions.actions import log_interaction
 from mustafid.interactions.models import Interaction
 from mustafid.lib.composition import Panel
 from mustafid.lib.hijri import to_hijri
@@ -186,8 +185,9 @@ def _decision_of(event):
 def record_letter_contact(event):
     """The letter as an outgoing contact on the beneficiary's timeline (channel «الخطابات»), once per decision.
 
-    Skipped when the association's policy does not enable the letters channel: a contact is only ever logged
-    on an enabled channel (`log_interaction`), and the decision must not fail for it.
+    Part of the decision's step: its audit row is the decision's (408), as for the message it sends, so a step
+    still writes one audit row. Skipped when the association's policy does not enable the letters channel (a
+    contact is only ever on an enabled channel, as `log_interaction` requires); the decision never fails for it.
     """
     decision = _decision_of(event)
     if decision is None:
@@ -195,15 +195,16 @@ def record_letter_contact(event):
     policy = current_policy()
     if policy is None or Channel.LETTER not in policy.channels:
         return None
+    beneficiary = event.case.beneficiary
     with translation.override("ar"):
         outcome = _("مقبول") if decision.outcome == Decision.Outcome.APPROVED else _("مرفوض")
         summary = _("خطاب قرار لجنة البحث رقم %(number)s (%(outcome)s) للطلب %(reference)s") % {
             "number": decision.number, "outcome": outcome, "reference": event.case.reference}
         note = _("أُرسل رابط الخطاب مع رسالة القرار، وصلاحيته %(days)s يومًا.") % {"days": link_days()}
-    return log_interaction(
+    return Interaction.objects.create(
         channel=Channel.LETTER, direction=Interaction.Direction.OUTGOING, kind=Interaction.Kind.FOLLOW_UP,
-        summary=summary, outcome=note, by=decision.decided_by, beneficiary=event.case.beneficiary,
-        occurred_at=decision.decided_at,
+        summary=summary, outcome=note, beneficiary=beneficiary, staff=decision.decided_by,
+        branch=beneficiary.branch, occurred_at=decision.decided_at,
     )
 
 

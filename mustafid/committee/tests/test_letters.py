@@ -156,7 +156,9 @@ def test_each_decision_is_recorded_once_as_an_outgoing_letter_on_the_beneficiary
         contact = contacts.get()
         assert contact.direction == Interaction.Direction.OUTGOING and contact.staff == chair
         assert decision.number in contact.summary and decision.case.reference in contact.summary
-        assert AuditEvent.objects.filter(event_type=EventType.INTERACTION_LOGGED, target_id=str(contact.pk)).exists()
+        # Part of the decision's step, audited by the decision's row: the step still writes one audit row.
+        assert not AuditEvent.objects.filter(event_type=EventType.INTERACTION_LOGGED).exists()
+        assert AuditEvent.objects.filter(event_type=EventType.DECISION_RECORDED, target_id=str(decision.pk)).exists()
     client.force_login(officer)
     page = client.get(approved.case.beneficiary.get_absolute_url()).content.decode()
     assert approved.number in page and str(Channel.LETTER.label) in page
