@@ -152,7 +152,8 @@ def vocabulary_ids(words, *, apps=None):
         for chunk in _chunks(missing):
             added.update(NameToken.objects.filter(token__in=chunk).values_list("token", "pk"))
         NameTokenVariant.objects.bulk_create(
-            [NameTokenVariant(variant=variant, token_id=pk) for word, pk in added.items() for variant in deletions(word)],
+            [NameTokenVariant(variant=variant, token_id=pk)
+             for word, pk in added.items() for variant in deletions(word)],
             ignore_conflicts=True, batch_size=2000,
         )
         ids.update(added)
@@ -502,7 +503,8 @@ def likely_duplicates(*, national_id="", mobile="", names=(), birth_date=None, e
                 reasons[pk].append(HOUSEHOLD_ID)
     phone = _clean_mobile(mobile)
     if phone:
-        for pk in Beneficiary.objects.filter(mobile=phone).order_by("-pk").values_list("pk", flat=True)[:DUPLICATES_SHOWN]:
+        same_mobile = Beneficiary.objects.filter(mobile=phone).order_by("-pk").values_list("pk", flat=True)
+        for pk in same_mobile[:DUPLICATES_SHOWN]:
             reasons[pk].append(SAME_MOBILE)
     parts = (list(names) + ["", "", "", ""])[:4]
     if birth_date is not None and any(parts):
