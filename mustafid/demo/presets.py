@@ -255,7 +255,7 @@ DEMO_STAFF = [
     ("committee", "عبدالله", "القحطاني", "committee_member", 0),
     ("chair", "فيصل", "العمري", "committee_chair", 0),
     # A third member: the default quorum (a majority, chair included) is then two of three.
-    ("committee2", "سارة", "الحربي", "committee_member", 0),
+    ("member", "سارة", "الحربي", "committee_member", 0),
     ("branch_rep", "سعد", "الغامدي", "branch_rep", 1),
     ("volunteer", "ريم", "الزهراني", "volunteer", 0),
     ("manager", "محمد", "العسيري", "manager", 0),

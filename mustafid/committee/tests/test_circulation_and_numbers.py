@@ -21,7 +21,7 @@ from mustafid.research.actions import refer_to_researcher, save_report
 
 @pytest.fixture
 def members(staff):
-    return staff["chair"], staff["committee"], staff["committee2"]
+    return staff["chair"], staff["committee"], staff["member"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def test_two_meetings_created_at_the_same_moment_take_consecutive_numbers(staff)
         # SQLite's shared in-memory cache fails at once instead of waiting: the race is run on PostgreSQL.
         pytest.skip("concurrent writers need PostgreSQL or an SQLite file")
     chair, manager = staff["chair"], staff["manager"]
-    invited = [staff["chair"], staff["committee"], staff["committee2"]]
+    invited = [staff["chair"], staff["committee"], staff["member"]]
     start = threading.Barrier(2)
     numbers = []
 
@@ -136,7 +136,7 @@ def test_two_outcomes_recorded_at_the_same_moment_take_consecutive_decision_numb
         pytest.skip("concurrent writers need PostgreSQL or an SQLite file")
     chair = staff["chair"]
     cases = [make_case("with_committee") for _ in range(2)]
-    invited = [staff["chair"], staff["committee"], staff["committee2"]]
+    invited = [staff["chair"], staff["committee"], staff["member"]]
     first = actions.create_meeting(starts_at=timezone.now(), invited=invited, place="المقر", by=chair)
     second = actions.create_meeting(starts_at=timezone.now(), invited=invited, place="المقر", by=chair)
     for meeting in (first, second):
