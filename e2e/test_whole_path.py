@@ -274,7 +274,11 @@ def test_whole_path_in_arabic(page: Page, live_server, tmp_path):
     page.goto(beneficiary_url)
     expect(page.get_by_role("heading", level=1)).to_have_text(full_name)
     expect(page.get_by_text("مستفيد مسجل")).to_be_visible()
-    contact = page.get_by_role("list", name="الخط الزمني").locator("> li.timeline-contact")
+    contacts = page.get_by_role("list", name="الخط الزمني").locator("> li.timeline-contact")
+    # The phone inquiry, and the committee's decision letter sent out as a letter.
+    expect(contacts).to_have_count(2)
+    expect(contacts.filter(has_text="الخطابات")).to_have_count(1)
+    contact = contacts.filter(has_text="تواصل: استفسار")
     expect(contact).to_have_count(1)
     expect(contact).to_contain_text("تواصل: استفسار")
     expect(contact).to_contain_text("الاتصالات الهاتفية")
