@@ -19,7 +19,7 @@ def access_referral(user, pk, *, answer=False):
     return referral
 
 
-def access_report_case(user, case_pk, *, write=False):
+def access_report_case(user, case_pk, *, write=False, audit_target=None):
     """The request whose social research report the user reads (or, with `write`, writes), and the report or None.
 
     Who may read: whoever sees the request (its referrals' people: the researcher it was referred to, officers,
@@ -37,12 +37,14 @@ def access_report_case(user, case_pk, *, write=False):
             raise PermissionDenied
     else:
         # Even an empty page says whether the researcher has written anything yet: every read is in the trail.
-        record(EventType.RESEARCH_REPORT_VIEWED, actor=user, target=report or case, data={"case": case.pk})
+        # The row names what the address named (the request, or a photo), with the report in its data.
+        record(EventType.RESEARCH_REPORT_VIEWED, actor=user, target=audit_target or case,
+               data={"case": case.pk, "report": report.pk if report else None})
     return case, report
 
 
 def access_housing_photo(user, pk):
     """A housing photo of a report the user may read; audited as a read of the report."""
     photo = get_object_or_404(HousingPhoto.objects.select_related("report"), pk=pk)
-    case, report = access_report_case(user, photo.report.case_id)
+    access_report_case(user, photo.report.case_id, audit_target=photo)
     return photo
