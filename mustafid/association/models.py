@@ -80,6 +80,8 @@ class Association(models.Model):
         help_text=_("اتركه فارغًا ليكون النصاب أغلبية الأعضاء (نصفهم زائد واحد)، ومنهم الرئيس."),
     )
     quorum_requires_chair = models.BooleanField(_("لا يكتمل النصاب إلا بحضور رئيس اللجنة"), default=True)
+    # The minutes (committee/minutes.py) give the votes as counts; the names of who voted how only if chosen here.
+    minutes_name_voters = models.BooleanField(_("ذكر أسماء الأعضاء وتصويتهم في المحضر"), default=False)
 
     objects = AssociationQuerySet.as_manager()
 

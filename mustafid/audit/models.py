@@ -30,6 +30,7 @@ class EventType(models.IntegerChoices):
     RESEARCH_REPORT_VIEWED = 114, _("عرض تقرير بحث اجتماعي")
     DEADLINES_VIEWED = 113, _("عرض الطلبات المتأخرة والقريبة من موعدها")
     DECISION_LETTER_VIEWED = 115, _("عرض خطاب قرار لجنة البحث")
+    MINUTES_VIEWED = 116, _("عرض محضر اجتماع لجنة البحث")
     # 2xx: the registry
     BENEFICIARY_CREATED = 201, _("تسجيل مستفيد")
     BENEFICIARY_UPDATED = 202, _("تعديل بيانات مستفيد")
@@ -55,6 +56,7 @@ class EventType(models.IntegerChoices):
     CASE_CLOSED = 411, _("إغلاق الطلب")
     CASE_RETURNED = 412, _("إعادة الطلب لاستكمال المعلومات")
     INFORMATION_PROVIDED = 413, _("استكمال المعلومات المطلوبة")
+    APPEAL_FILED = 414, _("تسجيل تظلم من قرار لجنة البحث")
     # 5xx: social research
     REFERRAL_CREATED = 501, _("إحالة إلى الباحث الاجتماعي")
     REFERRAL_ANSWERED = 502, _("رد الباحث الاجتماعي")
@@ -65,6 +67,9 @@ class EventType(models.IntegerChoices):
     ATTENDANCE_RECORDED = 602, _("تسجيل حضور اجتماع اللجنة")
     VOTE_CAST = 603, _("تصويت عضو اللجنة على طلب")
     CONFLICT_DECLARED = 604, _("إفصاح عن تعارض مصالح")
+    AGENDA_ITEM_ADDED = 605, _("إضافة طلب إلى جدول أعمال اجتماع")
+    MEETING_CLOSED = 606, _("إقفال اجتماع لجنة البحث")
+    MINUTES_SIGNED = 607, _("إرفاق المحضر الموقع واعتماده")
     # 8xx: settings
     SETTINGS_CHANGED = 801, _("تعديل الإعدادات")
     SETTINGS_DELETED = 802, _("حذف من الإعدادات")

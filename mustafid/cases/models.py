@@ -100,6 +100,7 @@ class Step(models.TextChoices):
     REGISTER = "register", _("استكمال التسجيل")
     DELIVER = "deliver", _("تقديم الخدمة")
     CLOSE = "close", _("إغلاق الطلب")
+    APPEAL = "appeal", _("التظلم من قرار الرفض")
 
 
 # A step's rule, written once: the states in which the request accepts it. The action refuses outside
@@ -117,6 +118,8 @@ STEP_STATES = {
     Step.REGISTER: {Status.APPROVED},
     Step.DELIVER: {Status.REGISTERED, Status.IN_SERVICE},
     Step.CLOSE: {Status.IN_SERVICE, Status.REJECTED},
+    # A rejected applicant's appeal (committee/actions.py `file_appeal`, within `APPEAL_DAYS` of the decision).
+    Step.APPEAL: {Status.REJECTED},
 }
 
 # ...and the role fact (on `accounts.User`) a staff member needs to take it.
@@ -132,6 +135,7 @@ STEP_ROLE_FACTS = {
     Step.REGISTER: "may_intake",
     Step.DELIVER: "may_intake",
     Step.CLOSE: "may_intake",
+    Step.APPEAL: "may_intake",
 }
 
 
@@ -480,6 +484,7 @@ class CaseEvent(models.Model):
         REGISTERED = "registered", pgettext_lazy("سجل الطلب", "استكمال التسجيل")
         SERVICE_DELIVERED = "service_delivered", pgettext_lazy("سجل الطلب", "تقديم الخدمة")
         CLOSED = "closed", pgettext_lazy("سجل الطلب", "إغلاق الطلب")
+        APPEALED = "appealed", pgettext_lazy("سجل الطلب", "تظلم من قرار لجنة البحث")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("الحدث"), max_length=20, choices=Kind.choices)

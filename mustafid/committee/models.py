@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mustafid.accounts.models import Role, User
+from mustafid.audit.actors import ActedBy, actor_columns
 from mustafid.association.models import Association, bilingual
 from mustafid.cases.models import Case, SupportType
 
@@ -146,6 +147,15 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("أنشأه"), on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(_("تاريخ الإنشاء"), default=timezone.now)
+    # Closed by the chair when the meeting ends: no more attendance, votes, outcomes or agenda changes.
+    closed_at = models.DateTimeField(_("أقفل في"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("أقفله"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    # The minutes (minutes.py) are made on demand from the rows; once the signed scan is attached they are locked.
+    minutes_scan = models.FileField(_("المحضر الموقع"), upload_to="committee/minutes/", blank=True)
+    minutes_signed_at = models.DateTimeField(_("اعتمد المحضر في"), null=True, blank=True)
+    minutes_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("أرفق المحضر الموقع"), null=True,
+                                          blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("اجتماع لجنة")
@@ -289,6 +299,34 @@ class Conflict(models.Model):
 
     def __str__(self):
         return f"{self.member_id} {self.case_id}"
+
+
+class Appeal(models.Model):
+    """A rejected applicant's appeal (تظلم) against a decision, within `APPEAL_DAYS` of it.
+
+    The request goes back to the committee with its whole history and a clock of its own (`due_on`, from the
+    policy in force when the appeal was filed); the committee's answer is a new numbered decision (`decision`).
+    """
+
+    case = models.ForeignKey(Case, verbose_name=_("طلب الدعم"), on_delete=models.PROTECT, related_name="appeals")
+    appealed = models.OneToOneField(Decision, verbose_name=_("القرار المتظلم منه"), on_delete=models.PROTECT,
+                                    related_name="appeal")
+    reason = models.TextField(_("سبب التظلم"))
+    filed_at = models.DateTimeField(_("تاريخ التظلم"), default=timezone.now)
+    filed_by, filed_by_kind, filed_by_label = actor_columns(_("سجله"))
+    due_on = models.DateField(_("موعد البت في التظلم"), null=True, blank=True)
+    decision = models.OneToOneField(Decision, verbose_name=_("القرار في التظلم"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="answers_appeal")
+
+    class Meta:
+        verbose_name = _("تظلم")
+        verbose_name_plural = _("التظلمات")
+        ordering = ["-filed_at", "-pk"]
+
+    def __str__(self):
+        return f"{_('تظلم')} {self.appealed.number}"
+
+    acted_by = ActedBy("filed_by")
 
 
 def vote_counts(votes):
