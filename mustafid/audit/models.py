@@ -80,6 +80,11 @@ class EventType(models.IntegerChoices):
     PASSWORD_CHANGED = 904, _("تغيير كلمة المرور")
     SIGN_IN_FAILED = 905, _("محاولة دخول فاشلة")
     LOCKED_OUT = 906, _("إيقاف الدخول مؤقتًا")
+    # 95x: the beneficiary's portal (sign-in by one-time code; the code itself is never written)
+    PORTAL_SIGNED_IN = 951, _("دخول مستفيد إلى خدمات المستفيد")
+    PORTAL_SIGN_IN_FAILED = 952, _("رمز دخول خاطئ في خدمات المستفيد")
+    PORTAL_LOCKED_OUT = 953, _("إيقاف الدخول إلى خدمات المستفيد مؤقتًا")
+    PORTAL_SIGNED_OUT = 954, _("خروج مستفيد من خدمات المستفيد")
 
 
 class AuditEvent(models.Model):
