@@ -18,6 +18,7 @@ from mustafid.cases.models import Case, CaseEvent, InformationFrom, Status, Step
 from mustafid.cases.workflow import lock_case, move
 from mustafid.lib.errors import refuse_unless
 from mustafid.lib.hijri import to_hijri
+from mustafid.lib.uploads import EXTENSIONS, check_document, removed_on_failure
 
 from .models import (
     AgendaItem, Attendance, Circulation, Conflict, Decision, DecisionCounter, Meeting, MeetingCounter, Vote,
@@ -65,7 +66,7 @@ def _check_support(outcome, support_type, amount, quantity, duration_months, sta
         return
     granted = [support_type, amount, quantity, duration_months, starts_on]
     if not any(value is not None for value in granted):
-        return  # an approval recorded without its support details (from the request page)
+        return  # an approval recorded without its support details (a direct call; the forms always give them)
     refuse_unless(support_type is not None, _("اختر نوع الدعم الممنوح."))
     refuse_unless(amount is not None or quantity is not None, _("اكتب المبلغ أو الكمية الممنوحة."))
     refuse_unless(amount is None or amount > 0, _("المبلغ الممنوح يجب أن يكون أكبر من صفر."))
@@ -168,12 +169,19 @@ def _lock_meeting(meeting):
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
+def _refuse_if_closed(meeting):
+    refuse_unless(meeting.closed_at is None,
+                  _("أُقفل الاجتماع رقم %(number)s؛ لا يُسجَّل فيه حضور ولا تصويت ولا نتيجة، ولا يتغير جدول أعماله.")
+                  % {"number": meeting.number})
+
+
 def record_attendance(meeting, *, present, by):
     """The chair records who attended: each invited member present or absent (`present`: the members present)."""
     refuse_unless(may_take(by, Step.DECIDE), _("يسجل الحضور رئيس لجنة البحث."))
     present_ids = {member.pk for member in present}
     with transaction.atomic():
         meeting = _lock_meeting(meeting)
+        _refuse_if_closed(meeting)
         rows = list(meeting.attendance.select_for_update().order_by("pk"))
         invited = {row.member_id for row in rows}
         refuse_unless(present_ids <= invited, _("الحاضرون يجب أن يكونوا من الأعضاء المدعوين."))
@@ -219,6 +227,7 @@ def cast_vote(meeting, case, *, choice, by, note=""):
     refuse_unless(choice in VoteChoice.values, _("اختر التصويت."))
     with transaction.atomic():
         meeting = _lock_meeting(meeting)
+        _refuse_if_closed(meeting)
         item = _agenda_item(meeting, case)
         refuse_unless(not item.outcome, _("سُجّلت نتيجة هذا الطلب؛ لا يتغير التصويت بعدها."))
         refuse_unless(meeting.attendance.filter(member=by, present=True).exists(),
@@ -252,8 +261,9 @@ def declare_conflict(case, *, by, note=""):
         refuse_unless(case.is_open_for(Step.DECIDE), _("هذا الطلب ليس لدى لجنة البحث."))
         conflict, created = Conflict.objects.get_or_create(case=case, member=by, defaults={"note": note[:300]})
         refuse_unless(created, _("سبق أن أفصحت عن تعارض مصالح في هذا الطلب."))
-        # Votes not yet counted: at a meeting that has not recorded this request's outcome, or in an open circulation.
-        undecided = AgendaItem.objects.filter(case=case, outcome="").values("meeting")
+        # Votes not yet counted: at an open meeting that has not recorded this request's outcome, or in an open
+        # circulation (a closed meeting's votes are its minutes').
+        undecided = AgendaItem.objects.filter(case=case, outcome="", meeting__closed_at__isnull=True).values("meeting")
         withdrawn = list(Vote.objects.filter(case=case, member=by).filter(
             Q(meeting__in=undecided) | Q(circulation__isnull=False, circulation__closed_at__isnull=True)
         ).values_list("pk", flat=True))
@@ -274,6 +284,7 @@ def record_outcome(meeting, case, *, outcome, by, reasons="", asked="", of_whom=
     refuse_unless(outcome in AgendaItem.Outcome.values, _("اختر النتيجة: قبول أو رفض أو إعادة لاستكمال المعلومات."))
     with transaction.atomic():
         meeting = _lock_meeting(meeting)
+        _refuse_if_closed(meeting)
         item = _agenda_item(meeting, case)
         refuse_unless(not item.outcome, _("سُجّلت نتيجة هذا الطلب في الاجتماع من قبل."))
         _refuse_without_quorum(meeting)
@@ -295,6 +306,85 @@ def record_outcome(meeting, case, *, outcome, by, reasons="", asked="", of_whom=
         item.outcome, item.decision = outcome, decision
         item.save(update_fields=["outcome", "decision"])
     return item
+
+
+def close_meeting(meeting, *, by):
+    """The chair closes the meeting when it ends: from then on no attendance, vote, outcome or agenda change.
+
+    Requests left without an outcome stay with the committee and may go on another meeting's agenda.
+    """
+    refuse_unless(may_take(by, Step.DECIDE), _("يُقفل الاجتماع رئيس لجنة البحث."))
+    with transaction.atomic():
+        meeting = _lock_meeting(meeting)
+        refuse_unless(meeting.closed_at is None, _("أُقفل هذا الاجتماع من قبل."))
+        meeting.closed_at, meeting.closed_by = timezone.now(), by
+        meeting.save(update_fields=["closed_at", "closed_by"])
+        items = list(meeting.items.values_list("case_id", "outcome"))
+        quorum = meeting.quorum()
+        record(EventType.MEETING_CLOSED, actor=by, target=meeting,
+               data={"number": meeting.number, "decided": [pk for pk, outcome in items if outcome],
+                     "undecided": [pk for pk, outcome in items if not outcome],
+                     "quorum": {"needed": quorum.needed, "present": quorum.present, "ok": quorum.ok}})
+    return meeting
+
+
+def agenda_candidates():
+    """Requests with the committee that no open meeting has on its agenda (what may be added to one)."""
+    return Case.objects.awaiting_committee().exclude(
+        pk__in=AgendaItem.objects.filter(meeting__closed_at__isnull=True).values("case")
+    )
+
+
+def add_to_agenda(meeting, case, *, by):
+    """Put a request with the committee at the end of an open meeting's agenda (the chair or the manager).
+
+    Refused for a request not with the committee, or already on the agenda of an open meeting (this or another).
+    """
+    refuse_unless(may_schedule_meetings(by), _("يضيف إلى جدول الأعمال رئيس لجنة البحث أو المدير."))
+    with transaction.atomic():
+        meeting = _lock_meeting(meeting)
+        _refuse_if_closed(meeting)
+        case = lock_case(case)
+        refuse_unless(case.status == Status.WITH_COMMITTEE,
+                      _("هذا الطلب ليس لدى لجنة البحث؛ لا يُضاف إلى جدول الأعمال."))
+        other = (AgendaItem.objects.filter(case=case, meeting__closed_at__isnull=True).select_related("meeting")
+                 .order_by("pk").first())
+        refuse_unless(other is None, _("الطلب %(reference)s على جدول أعمال الاجتماع المفتوح رقم %(number)s.")
+                      % {"reference": case.reference, "number": other.meeting.number if other else ""})
+        last = meeting.items.order_by("-position").values_list("position", flat=True).first() or 0
+        item = AgendaItem.objects.create(meeting=meeting, case=case, position=last + 1)
+        record(EventType.AGENDA_ITEM_ADDED, actor=by, target=meeting,
+               data={"number": meeting.number, "case": case.pk, "reference": case.reference,
+                     "position": item.position})
+    return item
+
+
+def may_attach_minutes(user):
+    """Who attaches the signed minutes: the chair or the manager (as they call meetings)."""
+    return may_schedule_meetings(user)
+
+
+def attach_signed_minutes(meeting, uploaded_file, *, by):
+    """Attach the signed scan of a closed meeting's minutes (PDF, JPEG or PNG, by its content, within the size
+    limit): the minutes are then locked, and their address serves the scan.
+
+    The file is written inside the transaction and deleted if it fails: a file exists only if its row does.
+    """
+    refuse_unless(may_attach_minutes(by), _("يرفق المحضر الموقع رئيس لجنة البحث أو المدير."))
+    content_type, sha256 = check_document(uploaded_file)
+    with removed_on_failure() as written, transaction.atomic():
+        meeting = _lock_meeting(meeting)
+        refuse_unless(meeting.closed_at is not None, _("يُرفق المحضر الموقع بعد إقفال الاجتماع."))
+        refuse_unless(not meeting.minutes_signed_at, _("أُرفق المحضر الموقع من قبل واعتُمد؛ لا يتغير."))
+        name = f"minutes-{meeting.number.replace('/', '-')}{EXTENSIONS[content_type]}"
+        meeting.minutes_scan.save(name, uploaded_file, save=False)
+        written.append(meeting.minutes_scan)
+        meeting.minutes_signed_at, meeting.minutes_signed_by = timezone.now(), by
+        meeting.save(update_fields=["minutes_scan", "minutes_signed_at", "minutes_signed_by"])
+        record(EventType.MINUTES_SIGNED, actor=by, target=meeting,
+               data={"number": meeting.number, "content_type": content_type, "sha256": sha256,
+                     "size": uploaded_file.size})
+    return meeting
 
 
 # ---------------------------------------------------------------------------------------------
