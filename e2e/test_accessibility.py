@@ -9,9 +9,11 @@ that failed, a panel that opened.
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from mustafid.accounts.models import User
+from mustafid.committee.actions import create_meeting, record_attendance
 from mustafid.conftest import case_at, make_beneficiary
 from mustafid.demo.presets import DEMO_PASSWORD
 
@@ -50,19 +52,24 @@ def test_a_failed_registration_focuses_the_error_summary_and_each_error_is_read_
     assert [p for p in page.problems if "400" not in p and "ERR_ABORTED" not in p] == [], page.problems
 
 
-def test_the_chair_who_records_an_empty_decision_sees_the_error_at_once(page: Page, live_server, demo_association):
+def test_the_chair_who_records_an_empty_outcome_sees_the_error_at_once(page: Page, live_server, demo_association):
     officer = User.objects.get(username="officer")
+    chair, member = User.objects.get(username="chair"), User.objects.get(username="committee")
     case = case_at("with_committee", beneficiary=make_beneficiary(by=officer), officer=officer)
+    meeting = create_meeting(starts_at=timezone.now(), place="مقر الجمعية", invited=[chair, member], by=chair)
+    record_attendance(meeting, present=[chair, member], by=chair)
     sign_in(page, live_server.url, "chair")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/cases/{case.pk}/")
-    page.locator("#decision").get_by_role("button", name="تسجيل القرار").click()
+    page.goto(f"{live_server.url}{meeting.get_absolute_url()}")
+    item = page.locator(f"#item-{case.pk}")
+    item.get_by_text("تسجيل نتيجة الطلب").click()
+    item.get_by_role("button", name="تسجيل النتيجة").click()
 
-    summary = page.locator("#decision .error-summary")
+    item = page.locator(f"#item-{case.pk}")
+    summary = item.locator(".error-summary")
     expect(summary).to_be_focused()
-    expect(summary).to_be_in_viewport()  # on a phone, 1,000 px below the top of the page
-    expect(page.locator("#decision").get_by_label("الأسباب")).to_have_accessible_description(REQUIRED)
-    expect(page.locator("#decision fieldset")).to_have_accessible_description(REQUIRED)
+    expect(summary).to_be_in_viewport()  # on a phone, far below the top of the page
+    expect(item.locator("form[action$='/outcome/'] fieldset").first).to_have_accessible_description(REQUIRED)
     assert_accessible(page)
 
 

@@ -64,8 +64,10 @@ def test_the_request_page_says_where_it_stands_and_what_comes_next_on_a_phone(pa
     sign_in(page, base, "chair")
     page.goto(base + cases["with_committee"].get_absolute_url())
     expect(page.locator(".case-head .decision-due")).to_contain_text("المتبقي على الموعد")
-    action = assert_where_it_stands(page, "القرار", "تسجيل القرار")
+    # No one decides alone: the next step says where the committee decides, and no decision form is offered.
+    action = assert_where_it_stands(page, "القرار", "القرار في اجتماع اللجنة")
     action.click()
-    expect(page.get_by_role("button", name="تسجيل القرار")).to_be_visible()
+    expect(page.locator("#decision [data-pending-decision]")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="تسجيل القرار", exact=True)).to_have_count(0)
     assert_no_sideways_scroll(page)
     assert page.problems == []

@@ -3,7 +3,7 @@
 An officer logs a phone inquiry from an unknown caller, registers the caller as a
 beneficiary, opens a support request, uploads and verifies every required document,
 takes the declaration signed on the screen and submits the request to the committee;
-the committee chair records its approval; the officer completes the registration and delivers
+the committee meets with its quorum and the chair records its approval; the officer completes the registration and delivers
 a service. The request's timeline and the beneficiary's then show every step with
 both calendars, and the applicant has had a message in Arabic at each step that concerns them.
 
@@ -232,15 +232,31 @@ def test_whole_path_in_arabic(page: Page, live_server, tmp_path):
     expect(page.locator(".decision-due")).to_contain_text("مدة الرد")
     sign_out(page)
 
-    # --- The committee chair records the approval, with reasons.
+    # --- The committee decides as a body: the chair calls a meeting, records the quorum present and the approval.
     sign_in(page, base, "chair")
     page.get_by_role("navigation", name="القائمة الرئيسية").get_by_role("link", name="لجنة البحث").click()
-    page.get_by_role("link", name=reference, exact=True).click()
-    decision = page.locator("#decision")
-    decision.get_by_role("radio", name="قبول").check()
-    decision.get_by_label("الأسباب").fill("الأسرة مستوفية لشروط دعم أسر المتعافين والمستندات سارية")
-    decision.get_by_role("button", name="تسجيل القرار").click()
-    expect(status_message(page, "تم تسجيل قرار اللجنة.")).to_be_visible()
+    page.get_by_role("link", name="اجتماعات اللجنة").click()
+    page.get_by_role("link", name="اجتماع جديد").click()
+    page.get_by_label("تاريخ الاجتماع").fill(hijri_text(today))
+    page.get_by_label("الوقت").fill("10:30")
+    page.get_by_label("المكان").fill("مقر الجمعية")
+    page.get_by_role("button", name="إنشاء الاجتماع").click()
+    attendance = page.locator("#attendance form")
+    attendance.get_by_label("فيصل العمري").check()
+    attendance.get_by_label("عبدالله القحطاني").check()
+    attendance.get_by_role("button", name="تسجيل الحضور").click()
+    expect(page.locator("#quorum")).to_contain_text("النصاب مكتمل")
+    item = page.locator("section.step[id^='item-']").filter(has_text=reference)
+    item.get_by_text("تسجيل نتيجة الطلب").click()
+    outcome = item.locator("form[action$='/outcome/']")
+    outcome.get_by_label("مقبول", exact=True).check()
+    outcome.get_by_label("الأسباب").fill("الأسرة مستوفية لشروط دعم أسر المتعافين والمستندات سارية")
+    outcome.get_by_label("المبلغ (ريال)").fill("١٥٠٠")
+    outcome.get_by_label("المدة (بالأشهر)").fill("٦")
+    outcome.get_by_label("يبدأ من").fill(hijri_text(today))
+    outcome.get_by_role("button", name="تسجيل النتيجة").click()
+    expect(item.locator("[data-outcome]")).to_contain_text("القرار رقم")
+    item.get_by_role("link", name="صفحة الطلب ومستنداته").click()
     expect(page.locator(".status")).to_have_text("مقبول")
     sign_out(page)
 

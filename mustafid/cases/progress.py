@@ -176,7 +176,8 @@ def _actions(case, user, missing_documents):
         if declaration is not None and declaration.matches_current_data():
             actions.append(NextAction(Step.SUBMIT, _("رفع الطلب للجنة البحث"), href="#submit"))
     if case.offers(Step.DECIDE, user):
-        actions.append(NextAction(Step.DECIDE, _("تسجيل القرار"), href="#decision"))
+        # The committee decides as a body (a meeting with its quorum, or by circulation): the panel says where.
+        actions.append(NextAction(Step.DECIDE, _("القرار في اجتماع اللجنة"), href="#decision"))
     if case.offers(Step.PROVIDE_INFORMATION, user):
         actions.append(NextAction(Step.PROVIDE_INFORMATION, _("تسجيل المعلومات المقدمة"), href="#returned"))
     if case.offers(Step.REGISTER, user):

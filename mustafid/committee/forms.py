@@ -11,11 +11,6 @@ from mustafid.lib.forms import DualDateField, LocalizedDecimalField, LocalizedIn
 from .models import AgendaItem, Decision, RejectionReason, VoteChoice, committee_members
 
 
-class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("القرار"), choices=Decision.Outcome.choices, widget=forms.RadioSelect)
-    reasons = forms.CharField(label=_("الأسباب"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
-
-
 class TimeField(forms.TimeField):
     """A time typed as 10:30 or ١٠:٣٠ (24-hour clock)."""
 

@@ -4,17 +4,27 @@ decision by circulation between meetings (members vote, the chair records once t
 from mustafid.cases.models import Step, may_take
 from mustafid.lib.composition import Panel, request_panels
 
+from .access import may_see_meetings
 from .actions import circulation_quorum, open_circulation
-from .forms import CirculationDecisionForm, ConflictForm, DecisionForm, VoteForm
-from .models import Conflict, vote_counts
+from .forms import CirculationDecisionForm, ConflictForm, VoteForm
+from .models import AgendaItem, Conflict, vote_counts
 
 
 def _decision_panel(case, user, bound):
+    """The committee's decisions on the request; while it awaits one, where the committee takes it.
+
+    No one decides alone: the chair records what a meeting with its quorum decided (`record_outcome`), or what the
+    members decided by circulation once a quorum of them voted (`decide_by_circulation`).
+    """
     decisions = case.decisions.select_related("decided_by", "meeting", "support_type", "rejection_reason")
-    may_decide = case.offers(Step.DECIDE, user)
-    if not decisions and not may_decide:
+    pending = case.is_open_for(Step.DECIDE) and user.is_committee_member
+    if not decisions and not pending:
         return None
-    return {"decisions": decisions, "form": (bound or DecisionForm()) if may_decide else None}
+    meetings = []
+    if pending and may_see_meetings(user):
+        items = AgendaItem.objects.filter(case=case, outcome="", meeting__closed_at__isnull=True)
+        meetings = [item.meeting for item in items.select_related("meeting").order_by("meeting__starts_at", "pk")]
+    return {"decisions": decisions, "pending": pending, "meetings": meetings}
 
 
 def _circulation_panel(case, user, bound):

@@ -6,7 +6,6 @@ app_name = "committee"
 
 urlpatterns = [
     path("", views.agenda, name="agenda"),
-    path("cases/<int:pk>/decide/", views.decide, name="decide"),
     path("cases/<int:pk>/conflict/", views.conflict, name="conflict"),
     path("cases/<int:pk>/circulation/vote/", views.circulation_vote, name="circulation_vote"),
     path("cases/<int:pk>/circulation/decide/", views.circulation_decide, name="circulation_decide"),

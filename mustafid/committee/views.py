@@ -7,7 +7,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
-from mustafid.cases.access import access_case
 from mustafid.cases.models import Case, CaseEvent, Step, may_take
 from mustafid.cases.page import render_case, show_refusal
 from mustafid.lib.errors import ActionRefused
@@ -15,7 +14,7 @@ from mustafid.lib.paging import page_of
 
 from . import actions
 from .access import access_case_as_member, access_meeting, may_see_meetings, require_meetings_reader, require_scheduler
-from .forms import AttendanceForm, CirculationDecisionForm, ConflictForm, DecisionForm, MeetingForm, OutcomeForm, VoteForm
+from .forms import AttendanceForm, CirculationDecisionForm, ConflictForm, MeetingForm, OutcomeForm, VoteForm
 from .models import Conflict, Meeting, Vote, vote_counts
 
 AGENDA_PAGE = 50
@@ -37,21 +36,6 @@ def agenda(request):
         "cases": page, "page": page, "list_query": "", "may_see_meetings": may_see_meetings(user),
         "nav_section": "committee",
     })
-
-
-@login_required
-@require_POST
-def decide(request, pk):
-    case = access_case(request.user, pk, step=Step.DECIDE)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return render_case(request, case, bound={"decision": form}, status=400)
-    try:
-        actions.record_decision(case, by=request.user, **form.cleaned_data)
-    except ActionRefused as refusal:
-        return show_refusal(request, case, refusal, panel="decision", form=form)
-    messages.success(request, _("تم تسجيل قرار اللجنة."))
-    return redirect(case)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -163,7 +163,6 @@ services:record_delivery       case_registered            POST   login 302   404
 cases:close                    case_in_service            POST   login 302   404   403   403   404   404   403   403   404
 
 committee:agenda               -                          GET    login 200   403   200   200   403   403   200   200   403
-committee:decide               case_with_committee        POST   login 403   404   403   302   404   404   403   403   404
 # The committee as a body: members and the chair see the meetings and vote, the chair records attendance and
 # outcomes, the chair or the manager calls a meeting, managers and auditors read. `meeting` has the chair and
 # the member present (quorum); `meeting_case` is case_with_committee on its agenda, which the chair and the
@@ -509,7 +508,6 @@ PAYLOADS = {
     "cases:close": lambda w, obj, user: {"note": "تم تقديم الخدمة"},
     "services:record_delivery": lambda w, obj, user: {"service": Service.objects.first().pk, "quantity": "500",
                                                       "delivered_on": timezone.localdate().isoformat()},
-    "committee:decide": lambda w, obj, user: {"outcome": "approved", "reasons": "مستوفٍ للشروط"},
     "committee:meeting_new": lambda w, obj, user: {
         "date": (timezone.localdate() + datetime.timedelta(days=2)).isoformat(), "time": "10:30",
         "place": "مقر الجمعية", "invited": [member.pk for member in committee_members()]},
@@ -577,7 +575,6 @@ WRITTEN = {
     "cases:register": EventType.BENEFICIARY_REGISTERED,
     "cases:close": EventType.CASE_CLOSED,
     "services:record_delivery": EventType.SERVICE_DELIVERED,
-    "committee:decide": EventType.DECISION_RECORDED,
     "committee:meeting_new": EventType.MEETING_CREATED,
     "committee:attendance": EventType.ATTENDANCE_RECORDED,
     "committee:vote": EventType.VOTE_CAST,

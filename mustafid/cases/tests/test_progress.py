@@ -18,7 +18,7 @@ EXPECTED = {
     "incomplete": (("documents", "incomplete"), ["رفع مستند"], []),
     "documents_complete": (("declaration", "current"), ["توقيع الإقرار"], []),
     "declared": (("committee", "current"), ["رفع الطلب للجنة البحث"], []),
-    "with_committee": (("decision", "current"), [], ["تسجيل القرار"]),
+    "with_committee": (("decision", "current"), [], ["القرار في اجتماع اللجنة"]),
     "approved": (("registration", "current"), ["استكمال التسجيل"], []),
     "rejected": (("closed", "current"), ["إغلاق الطلب"], []),
     "registered": (("service", "current"), ["تسجيل تقديم الخدمة"], []),

@@ -128,7 +128,8 @@ def test_a_staff_actor_keeps_the_user_name_as_the_label(make_case, officer):
     assert (case.received_by, case.received_by_kind, case.receiver.user) == (officer, "staff", officer)
 
 
-# Each step's rule is written once: the button shows exactly when the action would accept the step.
+# Each step's rule is written once: the button shows exactly when the action would accept the step. (Deciding
+# has no button of its own on the request page: the committee decides at a meeting or by circulation.)
 STEP_BUTTONS = {
     Step.MARK_INCOMPLETE: "cases:mark_incomplete",
     Step.DECLARE: "cases:record_declaration",
@@ -136,7 +137,6 @@ STEP_BUTTONS = {
     Step.REGISTER: "cases:register",
     Step.CLOSE: "cases:close",
     Step.DELIVER: "services:record_delivery",
-    Step.DECIDE: "committee:decide",
     Step.DOCUMENTS: "cases:upload_document",
 }
 
