@@ -306,8 +306,10 @@ WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
 UNIFONIC_WEBHOOK_SECRET = os.environ.get("UNIFONIC_WEBHOOK_SECRET", "")
 # Links in messages to staff (reminders) start with this address.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# A referral to a social researcher is due this many days after it was made (reminders the day before and on the day).
+# A referral to a social researcher is due this many days after it was made (reminders the day before and on the day):
+# working days (Friday, Saturday and the two Eids not counted) unless REFERRAL_DUE_WORKING_DAYS is off.
 REFERRAL_DUE_DAYS = env_int("REFERRAL_DUE_DAYS", 5)
+REFERRAL_DUE_WORKING_DAYS = env_bool("REFERRAL_DUE_WORKING_DAYS", True)
 # A rejected applicant may appeal within this many days of the decision (said in the decision letter).
 APPEAL_DAYS = env_int("APPEAL_DAYS", 30)
 # The signed link to a decision letter in the applicant's message opens it without signing in for this many days.

@@ -124,7 +124,8 @@ def home(request):
         )
     if user.is_researcher:
         sections.append("researcher")
-        # Referrals carry no due date: the oldest waiting first, with how long it has been open.
+        # The earliest due first (the due date is `referred_at` plus REFERRAL_DUE_DAYS), with how long it has been
+        # open and its due date.
         context["my_referrals"] = [
             (referral, (today - timezone.localtime(referral.referred_at).date()).days)
             for referral in Referral.objects.open().filter(researcher=user)

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mustafid.lib.workdays import DEFAULT_HOLIDAYS_TEXT, add_days, as_ranges, counted_between
+
 from mustafid.beneficiaries.models import Beneficiary
 from mustafid.cases.models import Case
 from mustafid.interactions.models import Interaction
@@ -110,6 +112,30 @@ class Referral(models.Model):
     @property
     def is_answered(self):
         return self.answered_at is not None
+
+    # A referral's answer is due REFERRAL_DUE_DAYS after it was made: working days (no Friday, Saturday or Eid)
+    # by default, calendar days when REFERRAL_DUE_WORKING_DAYS is off. A function of `referred_at` alone, so the
+    # earliest due come first in the order of the referral indexes (oldest referred first).
+    @property
+    def due_on(self):
+        return add_days(timezone.localdate(self.referred_at), settings.REFERRAL_DUE_DAYS, **_referral_counting())
+
+    @property
+    def days_left(self):
+        """Days (as counted) from today to the due date; negative once overdue."""
+        return counted_between(timezone.localdate(), self.due_on, **_referral_counting())
+
+    @property
+    def is_overdue(self):
+        return not self.is_answered and timezone.localdate() > self.due_on
+
+
+_EID_RANGES = as_ranges(DEFAULT_HOLIDAYS_TEXT)
+
+
+def _referral_counting():
+    working = bool(settings.REFERRAL_DUE_WORKING_DAYS)
+    return {"working": working, "ranges": _EID_RANGES if working else ()}
 
 
 # The social research report (تقرير البحث الاجتماعي): one per request, written by the researcher the

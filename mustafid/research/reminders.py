@@ -1,7 +1,7 @@
 """Reminders to researchers of referrals awaiting their answer (a day before the due date, and on the day).
 
-A referral is due REFERRAL_DUE_DAYS after it was made (default 5). Registered as a periodic job of
-the outbox (`research/apps.py`); each reminder is sent once.
+A referral is due REFERRAL_DUE_DAYS after it was made (default 5 working days: `Referral.due_on`). Registered as a
+periodic job of the outbox (`research/apps.py`); each reminder is sent once.
 """
 
 from datetime import timedelta
@@ -29,14 +29,15 @@ BATCH = 1000
 
 
 def due_on(referral):
-    return timezone.localdate(referral.referred_at) + timedelta(days=settings.REFERRAL_DUE_DAYS)
+    return referral.due_on
 
 
 def remind_referrals(now):
     today = timezone.localdate(now)
     days = settings.REFERRAL_DUE_DAYS
-    # Open referrals made within the last `days` days: served by referral_open_idx (-referred_at, -id).
-    since = now - timedelta(days=days + 1)
+    # Open referrals made recently enough to be due tomorrow or later: served by referral_open_idx (-referred_at,
+    # -id). Counted in working days, `days` of them span at most two weeks longer (weekends, an Eid).
+    since = now - timedelta(days=days + 1 + (2 * days + 14 if settings.REFERRAL_DUE_WORKING_DAYS else 0))
     items = []
     for referral in (
         Referral.objects.open().filter(referred_at__gte=since, researcher__isnull=False)

@@ -76,7 +76,12 @@ def referral_list(request):
     filters = ReferralFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
     referrals = within_days(referrals, "referred_at", chosen.get("referred_from"), chosen.get("referred_to"))
-    oldest_first = chosen.get("sort") == "old"
+    # A researcher's queue of referrals awaiting their answer: the earliest due first by default (the due date is
+    # `referred_at` plus the period, so the oldest referred first, as the same indexes serve).
+    queue = state != "all" and user.is_researcher
+    oldest_first = chosen.get("sort") == "old" or (queue and not chosen.get("sort"))
+    if queue and not filters.is_bound:
+        filters.fields["sort"].initial = "old"
     # Keyset pages in the order of `referral_referred_idx` (open ones: `referral_open_idx`), read either way;
     # see lib/paging.py.
     order = ("referred_at", "pk") if oldest_first else ("-referred_at", "-pk")

@@ -20,6 +20,7 @@ def test_a_researcher_is_reminded_of_a_referral_the_day_before_it_is_due(setting
     from mustafid.research.models import Referral
 
     settings.REFERRAL_DUE_DAYS = 5
+    settings.REFERRAL_DUE_WORKING_DAYS = False  # calendar days here; working days: test_referral_due.py
     case = make_case("received")
     referral = refer_to_researcher(case=case, researcher=researcher, question="زيارة منزلية", by=officer)
     assert remind_referrals(timezone.now()) == 0
