@@ -43,9 +43,29 @@ def no_sideways_scroll(page: Page):
 
 
 def test_a_researcher_files_a_report_on_a_phone(page: Page, live_server, referral, tmp_path):
+    file_a_report_on_a_phone(page, live_server.url, referral, tmp_path)
+
+    # The request page: the committee's summary, and the step on the timeline.
+    page.get_by_role("link", name=referral.case.reference).click()
+    panel = page.locator("#research-report")
+    expect(panel).to_contain_text("التوصية بالقبول")
+    expect(panel.locator("#per-capita")).to_contain_text("906.83")
+    expect(page.locator("main")).to_contain_text("اعتماد تقرير البحث الاجتماعي")
+    no_sideways_scroll(page)
+
+    report = ResearchReport.objects.get(case=referral.case)
+    assert report.is_filed and report.photos.count() == 1
+    assert referral.case.events.filter(kind=CaseEvent.Kind.RESEARCH_FILED).count() == 1
+    assert page.problems == []
+
+
+def file_a_report_on_a_phone(page: Page, base, referral, tmp_path):
+    """The researcher, signed in on a phone, writes the report of the home visit and files it (recommending approval).
+
+    Also used by the committee's browser test (e2e/test_committee_flow.py)."""
     page.set_viewport_size(PHONE)
-    sign_in(page, live_server.url, "researcher")
-    page.goto(f"{live_server.url}/referrals/{referral.pk}/")
+    sign_in(page, base, "researcher")
+    page.goto(f"{base}/referrals/{referral.pk}/")
     page.get_by_role("link", name="تقرير البحث الاجتماعي").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("تقرير البحث الاجتماعي")
     no_sideways_scroll(page)
@@ -100,16 +120,3 @@ def test_a_researcher_files_a_report_on_a_phone(page: Page, live_server, referra
     expect(page.locator("#rent-share")).to_contain_text("50%")
     expect(page.get_by_role("button", name="اعتماد التقرير")).to_have_count(0)
     no_sideways_scroll(page)
-
-    # The request page: the committee's summary, and the step on the timeline.
-    page.get_by_role("link", name=referral.case.reference).click()
-    panel = page.locator("#research-report")
-    expect(panel).to_contain_text("التوصية بالقبول")
-    expect(panel.locator("#per-capita")).to_contain_text("906.83")
-    expect(page.locator("main")).to_contain_text("اعتماد تقرير البحث الاجتماعي")
-    no_sideways_scroll(page)
-
-    report = ResearchReport.objects.get(case=referral.case)
-    assert report.is_filed and report.photos.count() == 1
-    assert referral.case.events.filter(kind=CaseEvent.Kind.RESEARCH_FILED).count() == 1
-    assert page.problems == []
