@@ -41,7 +41,7 @@ def test_the_researchers_queue_shows_each_due_date_earliest_first_and_overdue_hi
     response = client.get("/referrals/")
     assert [r.pk for r in response.context["page"]] == [overdue.pk, middle.pk, fresh.pk]
     page = response.content.decode()
-    assert page.count('class="small referral-due') == 3 and page.count("referral-due overdue text-danger") == 1
+    assert page.count('class="referral-due') == 3 and page.count("referral-due overdue text-danger") == 1
     assert f'data-due="{fresh.due_on.isoformat()}"' in page and format_hijri(fresh.due_on) in page
     assert "متأخر" in page and fresh.days_left > 0 and overdue.days_left < 0 and overdue.is_overdue
     # The researcher may still choose the newest first; the officer's list stays newest first.
@@ -58,6 +58,14 @@ def test_an_answered_referral_shows_no_due_date(client, officer, researcher, ben
     client.force_login(researcher)
     page = client.get("/referrals/?state=all").content.decode()
     assert "referral-due" not in page and not Referral.objects.get(pk=referral.pk).is_overdue
+    assert "موعد الرد" not in client.get(f"/referrals/{referral.pk}/").content.decode()
+
+
+def test_the_referral_page_shows_when_the_answer_is_due(client, officer, researcher, beneficiary):
+    referral = _refer(officer, researcher, beneficiary, timezone.now())
+    client.force_login(researcher)
+    page = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "موعد الرد" in page and f'data-due="{referral.due_on.isoformat()}"' in page
 
 
 def test_the_researchers_home_shows_each_referrals_due_date(client, officer, researcher, beneficiary):
