@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import minutes_views, views
 
 app_name = "committee"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("meetings/<int:pk>/cases/<int:case_pk>/vote/", views.vote, name="vote"),
     path("meetings/<int:pk>/cases/<int:case_pk>/outcome/", views.outcome, name="outcome"),
+    path("meetings/<int:pk>/minutes.pdf", minutes_views.minutes_pdf, name="minutes"),
+    path("meetings/<int:pk>/minutes/signed/", minutes_views.minutes_scan, name="minutes_scan"),
+    path("meetings/<int:pk>/close/", minutes_views.close, name="close"),
+    path("meetings/<int:pk>/agenda/add/", minutes_views.agenda_add, name="agenda_add"),
 ]

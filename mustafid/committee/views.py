@@ -15,6 +15,7 @@ from mustafid.lib.paging import page_of
 from . import actions
 from .access import access_case_as_member, access_meeting, may_see_meetings, require_meetings_reader, require_scheduler
 from .forms import AttendanceForm, CirculationDecisionForm, ConflictForm, MeetingForm, OutcomeForm, VoteForm
+from .minutes_views import meeting_extras
 from .models import Conflict, Meeting, Vote, vote_counts
 
 AGENDA_PAGE = 50
@@ -99,7 +100,7 @@ def _meeting_page(request, meeting, *, bound=None, status=200):
         item_votes = [vote for vote in votes if vote.case_id == item.case_id]
         mine = next((vote for vote in item_votes if vote.member_id == user.pk), None)
         conflicted = (item.case_id, user.pk) in conflicts
-        open_item = not item.outcome and item.case.status == "with_committee"
+        open_item = not item.outcome and item.case.status == "with_committee" and meeting.closed_at is None
         # Shown to a present member (the chair) even before the quorum is reached: the action then refuses and
         # says why, so no one wonders where the form went.
         may_vote = open_item and present and user.is_committee_member and not conflicted
@@ -119,8 +120,9 @@ def _meeting_page(request, meeting, *, bound=None, status=200):
     record(EventType.AGENDA_VIEWED, actor=user, target=meeting, data={"meeting": meeting.number, "results": len(items)})
     return render(request, "committee/meeting.html", {
         "meeting": meeting, "rows": rows, "attendance": attendance, "quorum": quorum,
-        "attendance_form": (bound.get("attendance") or AttendanceForm(meeting=meeting)) if chair else None,
-        "nav_section": "committee",
+        "attendance_form": (bound.get("attendance") or AttendanceForm(meeting=meeting))
+        if chair and meeting.closed_at is None else None,
+        "nav_section": "committee", **meeting_extras(user, meeting, bound),
     }, status=status)
 
 

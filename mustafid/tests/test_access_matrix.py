@@ -44,7 +44,7 @@ from mustafid.beneficiaries.models import Beneficiary, Category, HouseholdMember
 from mustafid.cases import actions as case_actions
 from mustafid.cases.models import Case, CaseDocument, CaseEvent, Declaration, SupportType
 from mustafid.committee import letters
-from mustafid.committee.actions import create_meeting, record_attendance, vote_by_circulation
+from mustafid.committee.actions import close_meeting, create_meeting, record_attendance, vote_by_circulation
 from mustafid.committee.models import (
     AgendaItem, Attendance, Circulation, Conflict, Decision, Meeting, RejectionReason, Vote, committee_members,
 )
@@ -174,6 +174,13 @@ committee:meeting              meeting                    GET    login 404   404
 committee:attendance           meeting                    POST   login 404   404   403   302   404   404   403   403   404
 committee:vote                 meeting_case               POST   login 404   404   302   302   404   404   403   403   404
 committee:outcome              meeting_case               POST   login 404   404   403   302   404   404   403   403   404
+# The minutes are read by who sees the meeting; the chair closes it; the chair or the manager adds a request to
+# an open meeting's agenda (`case_for_agenda`, with the committee and on no open agenda) and attaches the signed
+# minutes of a closed one (`meeting_closed`).
+committee:minutes              meeting                    GET    login 404   404   200   200   404   404   200   200   404
+committee:close                meeting                    POST   login 404   404   403   302   404   404   403   403   404
+committee:agenda_add           meeting                    POST   login 404   404   403   302   404   404   302   403   404
+committee:minutes_scan         meeting_closed             POST   login 404   404   403   302   404   404   302   403   404
 committee:conflict             case_with_committee        POST   login 403   404   302   302   404   404   403   403   404
 committee:circulation_vote     case_with_committee        POST   login 403   404   302   302   404   404   403   403   404
 committee:circulation_decide   case_with_committee        POST   login 403   404   403   302   404   404   403   403   404
@@ -321,6 +328,9 @@ def build_world():
     record_attendance(w.meeting, present=[chair, member], by=chair)
     for voter in (chair, member):
         vote_by_circulation(w.case_with_committee, choice="approve", by=voter)
+    w.meeting_closed = close_meeting(create_meeting(starts_at=timezone.now(), invited=[chair, member],
+                                                   place="مقر الجمعية", by=chair), by=chair)
+    w.case_for_agenda = walked("with_committee", "سامي")
     w.case_approved = walked("approved", "ماجد")
     w.case_registered = walked("registered", "نايف")
     w.case_in_service = walked("in_service", "هشام")
@@ -433,6 +443,7 @@ for _name in ("staff_tool", "beneficiary_referred", "beneficiary_submitted", "be
               "interaction_volunteer", "interaction_officer", "message_failed", "message_failed_branch",
               "photo_received", "meeting"):
     TARGETS[_name] = _pk(_name)
+TARGETS["meeting_closed"] = _pk("meeting_closed")
 
 
 def beneficiary_data(beneficiary, **changes):
@@ -516,6 +527,9 @@ PAYLOADS = {
     "committee:outcome": lambda w, obj, user: {"outcome": "rejected", "reasons": "غير مستوفٍ",
                                                "rejection_reason": RejectionReason.objects.first().pk},
     "committee:conflict": lambda w, obj, user: {"note": "قريب المتقدم"},
+    "committee:close": lambda w, obj, user: {"confirm": "on"},
+    "committee:agenda_add": lambda w, obj, user: {"case": w.case_for_agenda.pk},
+    "committee:minutes_scan": lambda w, obj, user: {"file": pdf_file("محضر موقع.pdf")},
     "committee:circulation_vote": lambda w, obj, user: {"choice": "reject"},
     "committee:circulation_decide": lambda w, obj, user: {"outcome": "rejected", "reasons": "غير مستوفٍ",
                                                           "rejection_reason": RejectionReason.objects.first().pk},
@@ -580,6 +594,9 @@ WRITTEN = {
     "committee:vote": EventType.VOTE_CAST,
     "committee:outcome": EventType.DECISION_RECORDED,
     "committee:conflict": EventType.CONFLICT_DECLARED,
+    "committee:close": EventType.MEETING_CLOSED,
+    "committee:agenda_add": EventType.AGENDA_ITEM_ADDED,
+    "committee:minutes_scan": EventType.MINUTES_SIGNED,
     "committee:circulation_vote": EventType.VOTE_CAST,
     "committee:circulation_decide": EventType.DECISION_RECORDED,
     "cases:return": EventType.CASE_RETURNED,
@@ -613,6 +630,7 @@ READ = {
     # The page shows the full mobile or e-mail the message would go to.
     "interactions:send_message": EventType.BENEFICIARY_VIEWED,
     "committee_letters:download": EventType.DECISION_LETTER_VIEWED,
+    "committee:minutes": EventType.MINUTES_VIEWED,
 }
 
 # Reads through a signed link, without signing in: audited as the beneficiary's, whoever holds the link.
@@ -648,7 +666,7 @@ def state():
         "research_reports": sorted(ResearchReport.objects.values_list("pk", "state", "updated_at", "needs")),
         "interactions": sorted(Interaction.objects.values_list("pk", flat=True)),
         "decisions": sorted(Decision.objects.values_list("pk", flat=True)),
-        "meetings": sorted(Meeting.objects.values_list("pk", flat=True)),
+        "meetings": sorted(Meeting.objects.values_list("pk", "closed_at", "minutes_signed_at")),
         "attendance": sorted(Attendance.objects.values_list("pk", "present")),
         "agenda": sorted(AgendaItem.objects.values_list("pk", "outcome")),
         "votes": sorted(Vote.objects.values_list("pk", "choice", "note")),
