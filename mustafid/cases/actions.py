@@ -131,8 +131,9 @@ def upload_document(case, *, document_type, uploaded_file, issued_on, expires_on
 
 
 def _after_refusal(case):
-    """A refused document makes the request incomplete; one returned for information stays returned."""
-    return None if case.status in (Status.INCOMPLETE, Status.RETURNED) else Status.INCOMPLETE
+    """A refused document makes the request incomplete; one returned for information (or with the committee on an
+    appeal) stays where it is."""
+    return None if case.status in (Status.INCOMPLETE, Status.RETURNED, Status.WITH_COMMITTEE) else Status.INCOMPLETE
 
 
 def _locked_document(document):

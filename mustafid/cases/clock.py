@@ -9,6 +9,10 @@ It stands still while the request is returned for information (`returned` row) a
 information is provided (`information_provided` row); the due date moves by the paused days (counted the
 same way as the period). The timeline is the source; `Case.decision_due_on` keeps the result for the
 indexed lists (agenda, staff home, deadlines page), recomputed at each resume.
+
+An appeal against a rejection (`appealed` row, committee/appeals.py) starts a clock of its own: from the
+day it is filed, with the period and counting of the policy in force that day (kept in the row as the
+`submitted` one keeps them); the first clock's pauses are behind it.
 """
 
 from dataclasses import dataclass, field
@@ -33,6 +37,11 @@ def rule_of(policy):
     }
 
 
+# The timeline rows the clock is read from: its starts (the submission, an appeal), pauses and resumes.
+CLOCK_EVENTS = [CaseEvent.Kind.SUBMITTED, CaseEvent.Kind.APPEALED, CaseEvent.Kind.RETURNED,
+                CaseEvent.Kind.INFORMATION_PROVIDED]
+
+
 @dataclass
 class DecisionClock:
     start: date
@@ -49,15 +58,14 @@ class DecisionClock:
 
     @classmethod
     def for_case(cls, case, events=None):
-        """The clock of a submitted request, read from its timeline (None before submission)."""
+        """The clock of a submitted request, read from its timeline (None before submission); after an appeal,
+        the appeal's clock."""
         if events is None:
-            events = case.events.filter(
-                kind__in=[CaseEvent.Kind.SUBMITTED, CaseEvent.Kind.RETURNED, CaseEvent.Kind.INFORMATION_PROVIDED]
-            ).order_by("at", "pk")
+            events = case.events.filter(kind__in=CLOCK_EVENTS).order_by("at", "pk")
         clock = None
         for event in events:
             day = timezone.localdate(event.at)
-            if event.kind == CaseEvent.Kind.SUBMITTED:
+            if event.kind in (CaseEvent.Kind.SUBMITTED, CaseEvent.Kind.APPEALED):
                 data = event.data or {}
                 rule = {"response_days": data.get("response_days") or case.response_days, **data}
                 clock = cls.from_rule(day, rule)

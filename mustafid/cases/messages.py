@@ -44,6 +44,8 @@ KINDS = [
     _kind("decision_approved", _("قبول الطلب"), decision=_("رقم القرار"), letter_link=_("رابط خطاب القرار")),
     _kind("decision_rejected", _("رفض الطلب"), decision=_("رقم القرار"), reasons=_("أسباب القرار"),
           letter_link=_("رابط خطاب القرار")),
+    _kind("appealed", _("تسجيل التظلم"), decision=_("رقم القرار المتظلم منه"), due_hijri=_("موعد القرار (هجري)"),
+          due_gregorian=_("موعد القرار (ميلادي)")),
     _kind("registered", _("استكمال التسجيل"), registration_number=_("رقم التسجيل")),
     _kind("service_delivered", _("تقديم الخدمة"), service=_("الخدمة"), quantity=_("الكمية"), unit=_("الوحدة"),
           date_hijri=_("التاريخ (هجري)"), date_gregorian=_("التاريخ (ميلادي)")),
@@ -93,6 +95,9 @@ def _what(event, language):
         if data.get("outcome") == "approved":
             return "decision_approved", {"decision": data.get("decision", "")}
         return "decision_rejected", {"decision": data.get("decision", ""), "reasons": event.note}
+    if kind == CaseEvent.Kind.APPEALED:
+        return "appealed", {"decision": data.get("appealed_decision", ""),
+                            **_dates("due", case.decision_due_on, language)}
     if kind == CaseEvent.Kind.REGISTERED:
         return "registered", {"registration_number": data.get("registration_number", "")}
     if kind == CaseEvent.Kind.SERVICE_DELIVERED:

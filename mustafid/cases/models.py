@@ -4,6 +4,7 @@ received ──► documents_complete ──► declared ──► with_committe
     │              ▲                                   │    ▲
     └─ incomplete ─┘                                   │    └── returned (for information; the clock pauses)
                                                        └──► rejected ──► closed
+                                                             └──► with_committee (an appeal, within APPEAL_DAYS)
 
 Only the actions in `cases/actions.py` (and the committee's and services' own
 actions) change `Case.status`, each inside one transaction that also writes a
@@ -118,7 +119,7 @@ STEP_STATES = {
     Step.REGISTER: {Status.APPROVED},
     Step.DELIVER: {Status.REGISTERED, Status.IN_SERVICE},
     Step.CLOSE: {Status.IN_SERVICE, Status.REJECTED},
-    # A rejected applicant's appeal (committee/actions.py `file_appeal`, within `APPEAL_DAYS` of the decision).
+    # A rejected applicant's appeal (committee/appeals.py `file_appeal`, within `APPEAL_DAYS` of the decision).
     Step.APPEAL: {Status.REJECTED},
 }
 
@@ -323,7 +324,18 @@ class Case(models.Model):
 
     def is_open_for(self, step):
         """The request's state allows this step (who may take it is `may_take`)."""
-        return self.status in STEP_STATES[Step(step)]
+        if self.status in STEP_STATES[Step(step)]:
+            return True
+        # An appeal's new documents are uploaded and verified while it waits for the committee.
+        return step == Step.DOCUMENTS and self.status == Status.WITH_COMMITTEE and self.under_appeal
+
+    @property
+    def under_appeal(self):
+        """Back with the committee on the applicant's appeal (committee/appeals.py `file_appeal`).
+
+        Only an appeal brings a request the committee has decided (`decided_at`) back to it.
+        """
+        return self.decided_at is not None and self.status in (Status.WITH_COMMITTEE, Status.RETURNED)
 
     def offers(self, step, user):
         """The step's button is shown to this user: their roles allow it and the request's state accepts it."""

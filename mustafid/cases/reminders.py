@@ -44,7 +44,11 @@ def remind_decisions(now):
     for case in due:
         reached = milestone(case.decision_due_on, today, period)
         if reached:
-            items.append((f"decision:{case.pk}", reached, case))
+            # An appeal's clock (a request decided before, back with the committee) has reminders of its own.
+            key = f"decision:{case.pk}"
+            if case.decided_at is not None:
+                key += f":{case.decided_at:%Y%m%d%H%M%S}"
+            items.append((key, reached, case))
     if not items:
         return 0
     chairs = list(User.objects.with_role(Role.COMMITTEE_CHAIR).filter(is_active=True).order_by("pk"))

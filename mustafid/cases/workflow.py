@@ -48,6 +48,8 @@ TRANSITIONS = {
     (Status.REGISTERED, Status.IN_SERVICE),
     (Status.IN_SERVICE, Status.CLOSED),
     (Status.REJECTED, Status.CLOSED),
+    # An appeal (تظلم) against the rejection, within `APPEAL_DAYS`: back to the committee (committee/appeals.py).
+    (Status.REJECTED, Status.WITH_COMMITTEE),
 }
 
 _listeners = []

@@ -15,3 +15,10 @@ class CommitteeConfig(AppConfig):
         from . import letters
 
         letters.register()
+        # Appeals: the decision on a request under appeal is linked to the appeal in its transaction (appeals.py).
+        from . import appeals
+
+        appeals.register()
+        from . import appeal_views
+
+        appeal_views.register_panel()

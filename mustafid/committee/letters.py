@@ -2,7 +2,8 @@
 
 One Arabic PDF per decision, on the association's letterhead: the decision, its number and date in both
 calendars, the request, the applicant, the reasons, what happens next (registration and service, or how and
-where to appeal within `APPEAL_DAYS`), and the chair's signature block. Made on demand from the decision row,
+where to appeal within `APPEAL_DAYS`; a decision on an appeal says it answers the appeal and is final), and the
+chair's signature block. Made on demand from the decision row,
 so the letter always says what was decided; nothing is stored.
 
 Who reads it:
@@ -38,7 +39,7 @@ from mustafid.lib.composition import Panel
 from mustafid.lib.hijri import to_hijri
 from mustafid.lib.pdf import render_pdf
 
-from .models import Decision
+from .models import Appeal, Decision
 
 TEMPLATE = "committee/letter_pdf.html"
 # A link signed for one purpose is no key to anything else signed with the same secret.
@@ -98,6 +99,8 @@ def letter_context(decision):
     day = timezone.localdate(decision.decided_at)
     approved = decision.outcome == Decision.Outcome.APPROVED
     appeal_until = day + timedelta(days=appeal_days())
+    # The decision on an appeal says so, and that it is final (appeals.py): no «how to appeal» in it.
+    appeal = Appeal.objects.filter(decision=decision).select_related("appealed").first()
     return {
         "decision": decision,
         "case": decision.case,
@@ -115,6 +118,9 @@ def letter_context(decision):
         "duration_months": getattr(decision, "duration_months", None),
         "rejection_reason": getattr(decision, "rejection_reason", None),
         "chair": _chair(decision),
+        "appeal": appeal,
+        "appeal_filed": numeric_dates(timezone.localdate(appeal.filed_at)) if appeal else None,
+        "appealed_date": numeric_dates(timezone.localdate(appeal.appealed.decided_at)) if appeal else None,
     }
 
 

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import minutes_views, views
+from . import appeal_views, minutes_views, views
 
 app_name = "committee"
 
 urlpatterns = [
     path("", views.agenda, name="agenda"),
+    path("cases/<int:pk>/appeal/", appeal_views.appeal, name="appeal"),
     path("cases/<int:pk>/conflict/", views.conflict, name="conflict"),
     path("cases/<int:pk>/circulation/vote/", views.circulation_vote, name="circulation_vote"),
     path("cases/<int:pk>/circulation/decide/", views.circulation_decide, name="circulation_decide"),

@@ -17,9 +17,12 @@ register = template.Library()
 
 @register.simple_tag
 def status_badge(case, overdue=None):
-    """The state's badge, then «متأخر» past the decision's due date or «قريب الموعد» close to it."""
+    """The state's badge («تظلم» beside it while back with the committee on an appeal), then «متأخر» past the
+    decision's due date or «قريب الموعد» close to it."""
     overdue = case.is_overdue if overdue is None else overdue
     badge = format_html('<span class="badge status status-{}">{}</span>', case.status, case.get_status_display())
+    if case.under_appeal:
+        badge = format_html('{} <span class="badge text-bg-info" data-appeal>{}</span>', badge, _("تظلم"))
     if overdue:
         return format_html('{} <span class="badge text-bg-danger">{}</span>', badge, _("متأخر"))
     if case.is_due_soon:

@@ -180,12 +180,14 @@ def test_every_status_change_in_the_workflow_is_reached_by_some_step(make_case, 
             if after != before:
                 seen.add((before, after))
     # INCOMPLETE -> DOCUMENTS_COMPLETE and DECLARED -> DOCUMENTS_COMPLETE come from verifying documents:
-    # covered in test_documents.py. WITH_COMMITTEE -> REJECTED in the committee's tests.
+    # covered in test_documents.py. WITH_COMMITTEE -> REJECTED and the appeal (REJECTED -> WITH_COMMITTEE) in the
+    # committee's tests.
     missing = set(TRANSITIONS) - seen - {
         (Status.INCOMPLETE, Status.DOCUMENTS_COMPLETE),
         (Status.RECEIVED, Status.DOCUMENTS_COMPLETE),
         (Status.DECLARED, Status.DOCUMENTS_COMPLETE),
         (Status.WITH_COMMITTEE, Status.REJECTED),
+        (Status.REJECTED, Status.WITH_COMMITTEE),
     }
     assert not missing
 
