@@ -6,7 +6,9 @@ when its panel's form would be accepted.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -160,7 +162,15 @@ def _missing(case, today):
     return missing
 
 
-def _actions(case, user, missing_documents):
+def _may_still_appeal(case, today):
+    """A rejection not yet appealed, within `APPEAL_DAYS` of it (committee/appeals.py refuses otherwise, and says why;
+    a rejected request with an appeal behind it holds the decision on the appeal, which is final)."""
+    if case.decided_at is None or today > timezone.localdate(case.decided_at) + timedelta(days=settings.APPEAL_DAYS):
+        return False
+    return not case.events.filter(kind=CaseEvent.Kind.APPEALED).exists()
+
+
+def _actions(case, user, missing_documents, today):
     """The one or two steps this reader may take now, most pressing first."""
     actions = []
     if case.offers(Step.DOCUMENTS, user) and missing_documents:
@@ -184,6 +194,8 @@ def _actions(case, user, missing_documents):
         actions.append(NextAction(Step.REGISTER, _("استكمال التسجيل"), href="#register"))
     if case.offers(Step.DELIVER, user):
         actions.append(NextAction(Step.DELIVER, _("تسجيل تقديم الخدمة"), href="#delivery"))
+    if case.offers(Step.APPEAL, user) and _may_still_appeal(case, today):
+        actions.append(NextAction(Step.APPEAL, _("تسجيل تظلم"), href="#appeal"))
     if case.offers(Step.CLOSE, user):
         actions.append(NextAction(Step.CLOSE, _("إغلاق الطلب"), href="#close"))
     if user.is_researcher and getattr(user, "display_name", "") in open_referrals(case):
@@ -214,8 +226,9 @@ def progress(case, user):
     return Progress(
         stages=_stages(case, _was_rejected(case)),
         missing=missing,
-        actions=_actions(case, user, missing_documents),
-        waiting_on=WAITING_ON[Status(case.status)],
+        actions=_actions(case, user, missing_documents, today),
+        waiting_on=_("بانتظار قرار لجنة البحث في التظلم") if case.under_appeal and case.status == Status.WITH_COMMITTEE
+        else WAITING_ON[Status(case.status)],
     )
 
 

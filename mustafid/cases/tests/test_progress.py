@@ -20,7 +20,8 @@ EXPECTED = {
     "declared": (("committee", "current"), ["رفع الطلب للجنة البحث"], []),
     "with_committee": (("decision", "current"), [], ["القرار في اجتماع اللجنة"]),
     "approved": (("registration", "current"), ["استكمال التسجيل"], []),
-    "rejected": (("closed", "current"), ["إغلاق الطلب"], []),
+    # Within APPEAL_DAYS of the rejection the applicant may appeal (committee/tests/test_appeals.py).
+    "rejected": (("closed", "current"), ["تسجيل تظلم", "إغلاق الطلب"], []),
     "registered": (("service", "current"), ["تسجيل تقديم الخدمة"], []),
     "in_service": (("service", "current"), ["تسجيل تقديم الخدمة", "إغلاق الطلب"], []),
     "closed": (None, [], []),

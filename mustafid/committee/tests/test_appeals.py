@@ -226,6 +226,21 @@ def test_the_appeals_clock_has_reminders_of_its_own(make_case, officer, chair):
     assert remind_decisions(timezone.now()) == 0
 
 
+def test_the_request_page_offers_the_appeal_only_while_it_may_be_filed(make_case, officer, chair):
+    from mustafid.cases.progress import progress
+
+    def steps(case):
+        return [str(action.label) for action in progress(refreshed(case), officer).actions]
+
+    assert steps(rejected(make_case)) == ["تسجيل تظلم", "إغلاق الطلب"]
+    assert steps(rejected(make_case, days_ago=appeals.appeal_days() + 1)) == ["إغلاق الطلب"]
+    case = rejected(make_case)
+    appeals.file_appeal(case, reason=REASON, by=officer)
+    assert "التظلم" in str(progress(refreshed(case), chair).waiting_on)
+    record_decision(refreshed(case), outcome="rejected", reasons="لم يثبت تغيّر الدخل", by=chair)
+    assert steps(case) == ["إغلاق الطلب"]  # the decision on the appeal is final
+
+
 # ---------------------------------------------------------------------------------------------
 # Through the pages
 # ---------------------------------------------------------------------------------------------
