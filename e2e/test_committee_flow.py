@@ -3,9 +3,9 @@
 A researcher files the social research report on a phone; the officer submits that request to the committee,
 where two more requests wait. The chair calls a meeting: with too few present it refuses to decide; with the
 quorum present the members vote and the chair records an approval (the researched request), a rejection and a
-return for information. The decision letters download as PDF. The officer finds the returned request on their
-home, records the applicant's answer, and the request is back on the committee's agenda with its due date moved
-by the days the clock stood still.
+return for information. The meeting's minutes and the decision letters download as PDF. The officer finds the
+returned request on their home, records the applicant's answer, and the request is back on the committee's agenda
+with its due date moved by the days the clock stood still.
 """
 
 import datetime
@@ -160,6 +160,10 @@ def test_the_committee_from_the_home_visit_to_the_letters_and_back(page: Page, l
     expect(item(page, returned).locator("[data-outcome]")).to_contain_text("معاد لاستكمال المعلومات")
     assert [Case.objects.get(pk=c.pk).status for c in (approved, rejected, returned)] == [
         "approved", "rejected", "returned"]
+
+    # --- The meeting's minutes download as PDF from the meeting's page.
+    minutes = page.get_by_role("link", name="تنزيل المحضر (PDF)")
+    assert pdf_of(page, base, minutes).startswith(b"%PDF")
 
     # --- The decision letters download as PDF from each request's page.
     for case in (approved, rejected):
