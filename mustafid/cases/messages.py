@@ -44,6 +44,8 @@ KINDS = [
     _kind("decision_approved", _("قبول الطلب"), decision=_("رقم القرار"), letter_link=_("رابط خطاب القرار")),
     _kind("decision_rejected", _("رفض الطلب"), decision=_("رقم القرار"), reasons=_("أسباب القرار"),
           letter_link=_("رابط خطاب القرار")),
+    _kind("appeal_rejected", _("رفض التظلم"), decision=_("رقم القرار"), reasons=_("أسباب القرار"),
+          letter_link=_("رابط خطاب القرار")),
     _kind("appealed", _("تسجيل التظلم"), decision=_("رقم القرار المتظلم منه"), due_hijri=_("موعد القرار (هجري)"),
           due_gregorian=_("موعد القرار (ميلادي)")),
     _kind("registered", _("استكمال التسجيل"), registration_number=_("رقم التسجيل")),
@@ -94,6 +96,9 @@ def _what(event, language):
     if kind == CaseEvent.Kind.DECIDED:
         if data.get("outcome") == "approved":
             return "decision_approved", {"decision": data.get("decision", "")}
+        if case.events.filter(kind=CaseEvent.Kind.APPEALED).exists():
+            # The rejection of an appeal is final: no «how to appeal» (committee/appeals.py).
+            return "appeal_rejected", {"decision": data.get("decision", ""), "reasons": event.note}
         return "decision_rejected", {"decision": data.get("decision", ""), "reasons": event.note}
     if kind == CaseEvent.Kind.APPEALED:
         return "appealed", {"decision": data.get("appealed_decision", ""),

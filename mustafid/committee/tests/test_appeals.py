@@ -190,6 +190,9 @@ def test_the_decision_on_an_appeal_is_final_and_its_letter_says_so(make_case, of
     with pytest.raises(ActionRefused) as refusal:
         appeals.file_appeal(case, reason=REASON, by=officer)
     assert "نهائي" in str(refusal.value)
+    told = Message.objects.get(template="appeal_rejected")
+    assert told.context["decision"] == answer.number and told.context["letter_link"]
+    assert not Message.objects.filter(template="decision_rejected", context__decision=answer.number).exists()
     text = pdf_text(render_letter(answer))
     assert answer.number in text and rejection.number in text
     assert "التظلم" in text and "نهائي" in text
