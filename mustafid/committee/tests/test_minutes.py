@@ -316,3 +316,18 @@ def test_the_agenda_form_refuses_a_request_not_offered_and_bad_input(client, mak
     assert not AuditEvent.objects.filter(event_type=EventType.AGENDA_ITEM_ADDED).exists()
     client.force_login(members["committee"])
     assert client.post(f"/committee/meetings/{meeting.pk}/agenda/add/", {"case": declared.pk}).status_code == 403
+
+
+def test_the_meetings_list_says_which_are_open_closed_or_signed(client, members):
+    open_one, closed, signed = new_meeting(members), new_meeting(members), new_meeting(members)
+    for meeting in (closed, signed):
+        actions.close_meeting(meeting, by=members["chair"])
+    actions.attach_signed_minutes(signed, scan(), by=members["chair"])
+    client.force_login(members["committee"])
+    page = client.get("/committee/meetings/").content.decode()
+    rows = {}
+    for meeting in (open_one, closed, signed):
+        rows[meeting.number] = page.split(meeting.number, 1)[1].split("</tr>", 1)[0]
+    assert "مفتوح" in rows[open_one.number]
+    assert "مقفل" in rows[closed.number] and "المحضر الموقع" not in rows[closed.number]
+    assert "مقفل، والمحضر الموقع مرفق" in rows[signed.number]
