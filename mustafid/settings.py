@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "mustafid.research",
     "mustafid.committee",
     "mustafid.services",
+    "mustafid.portal",
     # Reads everything; nothing imports these two.
     "mustafid.reports",
     "mustafid.demo",
@@ -314,6 +315,14 @@ REFERRAL_DUE_WORKING_DAYS = env_bool("REFERRAL_DUE_WORKING_DAYS", True)
 APPEAL_DAYS = env_int("APPEAL_DAYS", 30)
 # The signed link to a decision letter in the applicant's message opens it without signing in for this many days.
 LETTER_LINK_DAYS = env_int("LETTER_LINK_DAYS", 30)
+# The beneficiary portal (docs/portal.md): its session ends after this many minutes without a request (apart from
+# the staff's SESSION_IDLE_MINUTES); asking for a sign-in code answers no sooner than PORTAL_MIN_RESPONSE_SECONDS,
+# so a registered ID and an unknown one take the same time (tests that time it set it themselves).
+# (The stored session lasts SESSION_COOKIE_AGE from the last request: never longer than that, whatever is set here.)
+PORTAL_IDLE_MINUTES = env_int("PORTAL_IDLE_MINUTES", 15)
+if PORTAL_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("PORTAL_IDLE_MINUTES must be 1 or more")
+PORTAL_MIN_RESPONSE_SECONDS = 0 if TESTING else 0.3
 MESSAGE_SEND_TIMEOUT = env_int("MESSAGE_SEND_TIMEOUT", 10)
 # Retries of a temporary failure: back-off doubling from 1 minute, capped at 1 hour, at most this many attempts.
 MESSAGE_MAX_ATTEMPTS = env_int("MESSAGE_MAX_ATTEMPTS", 8)

@@ -19,6 +19,8 @@ urlpatterns = [
     # The decision letter: its download for staff and the applicant's signed link (committee/letter_urls.py).
     path("", include("mustafid.committee.letter_urls")),
     path("services/", include("mustafid.services.urls")),
+    # The beneficiary's own pages: sign-in by one-time code, their requests and messages (docs/portal.md).
+    path("portal/", include("mustafid.portal.urls")),
     path("audit/", include("mustafid.audit.urls")),
     # Delivery reports from the SMS and WhatsApp providers, then the staff's failed messages.
     path("messages/hooks/", include("mustafid.notifications.urls")),

@@ -31,7 +31,7 @@ from mustafid.lib.composition import TimelineRow, TimelineSource, beneficiary_ti
 from mustafid.lib.errors import refuse_unless
 from mustafid.lib.saudi import format_mobile_local, mask_mobile
 from mustafid.notifications import catalogue, transports
-from mustafid.notifications.models import Message, MessageStatus
+from mustafid.notifications.models import Message, MessageStatus, Purpose
 from mustafid.notifications.outbox import quiet_until, save_and_wake
 
 BENEFICIARY = Beneficiary._meta.label_lower
@@ -135,9 +135,10 @@ def show(message, user, *, disclosure=None, resent_as=None):
         status_label=message.get_status_display(),
         kind_label=_kind_label(message) if full else None,  # «قبول الطلب» would tell a volunteer of a request
         recipient=_full_address(message.recipient) if full else _masked_address(message.recipient),
-        text=message.body if full else None,
+        # A one-time sign-in code is nobody's to read, not even while it waits to leave (portal sign-in).
+        text=message.body if full and message.purpose != Purpose.CODE else None,
         reason=(message.last_error or _("لم يذكر المزود سببًا.")) if full and failed else None,
-        resendable=failed and may_resend(user) and resent_as is None,
+        resendable=failed and may_resend(user) and resent_as is None and message.purpose != Purpose.CODE,
         record=message,
         beneficiary=disclosure,
         resent_as=resent_as,
@@ -184,6 +185,7 @@ def resend(message, *, by):
         return existing
     refuse_unless(message.status in NEEDS_ATTENTION, _("لا يُعاد إرسال إلا رسالة تعذر إرسالها أو تحتاج إلى مراجعة."))
     refuse_unless(message.person_type == BENEFICIARY, _("هذه الرسالة ليست لمستفيد."))
+    refuse_unless(message.purpose != Purpose.CODE, _("لا يُعاد إرسال رمز دخول؛ يطلب المستفيد رمزًا جديدًا."))
     beneficiary = Beneficiary.objects.get(pk=message.person_id)
     recipient = beneficiary.as_recipient()
     channel = message.channel

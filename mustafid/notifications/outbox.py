@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mustafid.audit.actors import Actor, as_actor
+from mustafid.audit.log import REDACTED, is_secret_key
 
 from . import catalogue, transports
 from .models import Channel, Message, Purpose
@@ -90,7 +91,9 @@ def queue(key, *, to, context, event_key, purpose=None, about=None, by=None, cha
         recipient=to.address(channel),
         language=language,
         template=key,
-        context={name: str(value) for name, value in context.items() if name in kind.variables},
+        # A secret (a one-time code) is in the text while it waits to leave, never in the stored context.
+        context={name: REDACTED if is_secret_key(name) else str(value)
+                 for name, value in context.items() if name in kind.variables},
         subject=subject,
         body=body,
         next_attempt_at=quiet_until(now, purpose),

@@ -16,6 +16,7 @@
 """
 
 import logging
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,10 +25,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import transports
-from .models import Channel, Message, MessageStatus
+from .models import Channel, Message, MessageStatus, Purpose
 
 logger = logging.getLogger(__name__)
 
+# A one-time code not sent within this many minutes is no use to anyone (the portal's codes live five).
+CODE_WAIT_MINUTES = 10
 # name -> callable(now): jobs run by every sweep (staff reminders from `cases`, survey invitations later).
 periodic_jobs = {}
 
@@ -50,8 +53,19 @@ def claim(pk, now=None):
     return Message.objects.get(pk=pk) if claimed else None
 
 
+def without_code(text):
+    """A one-time code's text with its digits hidden: what is kept of a code message once it has left."""
+    return re.sub(r"\d", "•", text or "")
+
+
 def _finish(message, **fields):
-    """Record the outcome, only if the row is still ours (claimed by this attempt)."""
+    """Record the outcome, only if the row is still ours (claimed by this attempt).
+
+    A one-time code is never retried (the person asks for a new one) and its digits are not kept once the
+    message has left or failed: the stored text keeps its words only.
+    """
+    if message.purpose == Purpose.CODE:
+        fields["body"] = without_code(message.body)
     return Message.objects.filter(
         pk=message.pk, status=MessageStatus.SENDING, claimed_at=message.claimed_at
     ).update(**fields)
@@ -97,7 +111,7 @@ def deliver(pk):
 def _retry(message, transport, error, now):
     """Back to the queue after a back-off, or failed once the attempts are used up."""
     reason = str(error)[:500] or error.__class__.__name__
-    if message.attempts >= settings.MESSAGE_MAX_ATTEMPTS:
+    if message.attempts >= settings.MESSAGE_MAX_ATTEMPTS or message.purpose == Purpose.CODE:
         _finish(message, status=MessageStatus.FAILED, provider=transport.name, last_error=reason)
         return MessageStatus.FAILED
     retry_at = now + timedelta(seconds=backoff(message.attempts))
@@ -140,7 +154,11 @@ def recover_stuck(now=None):
     for message in Message.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=limit).order_by("claimed_at")[:500]:
         transport = transports.for_channel(message.channel)
         still = Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING, claimed_at=message.claimed_at)
-        if transport is not None and transport.idempotent:
+        if message.purpose == Purpose.CODE:
+            # A code that late is useless: failed, its digits gone (the person asks for a new one).
+            still.update(status=MessageStatus.FAILED, body=without_code(message.body),
+                         last_error="interrupted while sending a one-time code")
+        elif transport is not None and transport.idempotent:
             recovered += still.update(status=MessageStatus.QUEUED, next_attempt_at=now, claimed_at=None)
         else:
             still.update(
@@ -148,6 +166,18 @@ def recover_stuck(now=None):
                 last_error="interrupted while sending; the provider cannot tell a resend apart — check before resending",
             )
     return recovered
+
+
+def expire_codes(now=None):
+    """One-time codes still waiting after CODE_WAIT_MINUTES (no worker ran) are cancelled, their digits gone."""
+    now = now or timezone.now()
+    stale = Message.objects.filter(purpose=Purpose.CODE, status=MessageStatus.QUEUED,
+                                   created_at__lt=now - timedelta(minutes=CODE_WAIT_MINUTES))
+    expired = 0
+    for pk, body in stale.values_list("pk", "body")[:500]:
+        expired += Message.objects.filter(pk=pk, status=MessageStatus.QUEUED).update(
+            status=MessageStatus.CANCELLED, body=without_code(body), last_error="one-time code expired before sending")
+    return expired
 
 
 def send_due(now=None, limit=500):
@@ -160,7 +190,7 @@ def send_due(now=None, limit=500):
 def sweep(now=None):
     """Everything a periodic run does; safe to run in parallel (every step claims before it acts)."""
     now = now or timezone.now()
-    results = {"recovered": recover_stuck(now)}
+    results = {"recovered": recover_stuck(now), "codes_expired": expire_codes(now)}
     for name, job in list(periodic_jobs.items()):
         try:
             results[name] = job(now)

@@ -13,9 +13,10 @@ persona. It follows the design:
   writes the audit row of its action; every read of a sensitive record is audited with
   the reader and the client address.
 
-Cell tokens: a status code, `login` (302 to the sign-in page, /accounts/login/) or `admin`
+Cell tokens: a status code, `login` (302 to the sign-in page, /accounts/login/), `admin`
 (302 to /settings/login/: what Django admin does for anonymous visitors and for signed-in
-users who are not staff; only managers are staff).
+users who are not staff; only managers are staff) or `portal` (302 to /portal/, the
+beneficiary portal's sign-in).
 
 The objects live in one module-wide `world`, built once through the real actions inside a
 transaction that is rolled back at the end; each test runs in its own savepoint, so an
@@ -242,6 +243,18 @@ outbox:resend                  message_failed_branch      POST   login 302   403
 notifications:unifonic_hook    hook_secret                POST   400   400   400   400   400   400   400   400   400   400
 notifications:whatsapp_hook    -                          GET    403   403   403   403   403   403   403   403   403   403
 notifications:whatsapp_hook    -                          POST   403   403   403   403   403   403   403   403   403   403
+# The beneficiary's portal (docs/portal.md): its own sign-in by a one-time code, never a staff sign-in. Its pages send
+# anyone without a portal session, staff included, to the portal's sign-in (`portal`: 302 to /portal/). The sign-in
+# answers every ID alike (302 to the code page). The owner and another beneficiary: mustafid/tests/test_portal_access.py.
+portal:start                   -                          GET    200   200   200   200   200   200   200   200   200   200
+portal:start                   -                          POST   302   302   302   302   302   302   302   302   302   302
+portal:code                    -                          GET    portal portal portal portal portal portal portal portal portal portal
+portal:code                    -                          POST   portal portal portal portal portal portal portal portal portal portal
+portal:sign_out                -                          POST   portal portal portal portal portal portal portal portal portal portal
+portal:requests                -                          GET    portal portal portal portal portal portal portal portal portal portal
+portal:request                 case_approved              GET    portal portal portal portal portal portal portal portal portal portal
+portal:letter                  case_approved              GET    portal portal portal portal portal portal portal portal portal portal
+portal:messages                -                          GET    portal portal portal portal portal portal portal portal portal portal
 """
 
 # Cells the code still gets wrong, keyed (view, object, method, role): the reason, reported to the lead.
@@ -547,6 +560,10 @@ PAYLOADS = {
     "outbox:resend": lambda w, obj, user: {},
     "notifications:unifonic_hook": lambda w, obj, user: {},
     "notifications:whatsapp_hook": lambda w, obj, user: {},
+    # An ID that is not registered: the same answer as a registered one (no enumeration).
+    "portal:start": lambda w, obj, user: {"national_id": generate_national_id("2", 98_765_432)},
+    "portal:code": lambda w, obj, user: {"code": "123456"},
+    "portal:sign_out": lambda w, obj, user: {},
     "interactions:send_message": lambda w, obj, user: {
         "message": "appointment_reminder", "date": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
         "time": "10:30 ص", "place": "مقر الجمعية", "channel": "sms", "send": "1",
@@ -610,6 +627,11 @@ WRITTEN = {
     # Delivery reports change a message's status (no audit row); the matrix's reports are refused.
     "notifications:unifonic_hook": None,
     "notifications:whatsapp_hook": None,
+    # Asking for a code writes its rate-limit row (no audit row: codes are not audited, sign-ins are); without a
+    # code asked for, a code or a sign-out changes nothing.
+    "portal:start": None,
+    "portal:code": None,
+    "portal:sign_out": None,
     "interactions:send_message": EventType.MESSAGE_SENT_BY_HAND,
     "wording:edit": EventType.MESSAGE_TEMPLATE_CHANGED,
     # The draft filled in with sample values: nothing saved.
@@ -703,6 +725,8 @@ def assert_status(response, expected):
         assert (response.status_code, location) == (302, "/accounts/login/")
     elif expected == "admin":
         assert (response.status_code, location) == (302, "/settings/login/")
+    elif expected == "portal":
+        assert (response.status_code, location) == (302, "/portal/")
     else:
         assert response.status_code == int(expected), response.content[:300]
 

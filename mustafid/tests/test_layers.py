@@ -28,8 +28,10 @@ LEVELS = {
     "research": 6,
     "committee": 6,
     "services": 6,
-    "portal": 6,
     "api": 6,
+    # The beneficiary's own view of every app's output (the committee's decisions and letters now, services next),
+    # as `reports` is the staff's: above them all, and nothing imports it.
+    "portal": 7,
     "reports": 7,
     "demo": 7,
 }

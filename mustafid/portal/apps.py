@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "mustafid.portal"
+    label = "portal"
+
+    def ready(self):
+        # The sign-in code's message (a one-time code: sent during quiet hours, its text never kept once it has
+        # left, see notifications/sending.py), and the nightly clean-up of the rate-limit rows.
+        from mustafid.notifications import catalogue, sending
+
+        from . import actions
+
+        catalogue.register(actions.CODE_MESSAGE)
+        sending.register_periodic("portal_prune", actions.prune)

@@ -1,0 +1,67 @@
+"""The portal's sign-in by one-time code: the codes asked for, and the wrong codes tried.
+
+Both tables hold no secret and no national ID in the clear: the ID and the mobile are kept as keyed
+digests (HMAC-SHA256 with the deployment's SECRET_KEY), enough to count requests per ID and per mobile
+for the rate limits, and the code as the digest of a per-row nonce and the code. A code asked for an ID
+that is not registered gets its row too (no beneficiary, a digest of a code never sent), so sending and
+trying cost the same and are limited the same whether or not the ID is known (no enumeration).
+
+Rows older than a day are deleted by the periodic sweep (`actions.prune`); the audit trail keeps the
+sign-ins, failures and lockouts (without the code).
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mustafid.beneficiaries.models import Beneficiary
+
+
+class SignInCode(models.Model):
+    """One code asked for on the sign-in page: valid `CODE_MINUTES`, used once, a few tries."""
+
+    # The typed ID's digest, the mobile on record's digest ("" when the ID is unknown), the asking address.
+    id_digest = models.CharField(max_length=64)
+    mobile_digest = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    beneficiary = models.ForeignKey(Beneficiary, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    nonce = models.CharField(max_length=32)
+    code_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("رمز دخول")
+        verbose_name_plural = _("رموز الدخول")
+        indexes = [
+            # The sending limits (actions.py `wait_seconds`): the latest rows of one ID, one mobile, one address.
+            models.Index(fields=["id_digest", "-created_at"], name="portal_code_id_idx"),
+            models.Index(fields=["mobile_digest", "-created_at"], name="portal_code_mobile_idx"),
+            models.Index(fields=["ip_address", "-created_at"], name="portal_code_ip_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SignInFailure(models.Model):
+    """One wrong (or expired, or used) code tried: the lockout counts these per ID, per mobile and per address."""
+
+    id_digest = models.CharField(max_length=64)
+    mobile_digest = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("محاولة دخول خاطئة")
+        verbose_name_plural = _("محاولات الدخول الخاطئة")
+        indexes = [
+            models.Index(fields=["id_digest", "-at"], name="portal_failure_id_idx"),
+            models.Index(fields=["mobile_digest", "-at"], name="portal_failure_mobile_idx"),
+            models.Index(fields=["ip_address", "-at"], name="portal_failure_ip_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M}"
