@@ -17,6 +17,7 @@ from .axe import assert_accessible
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+SMALLEST = {"width": 320, "height": 640}
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
@@ -33,9 +34,9 @@ def send_the_outbox():
     call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
-def assert_fits_the_phone(page: Page):
+def assert_fits_the_phone(page: Page, screen=PHONE):
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"the page is {width}px wide on a {PHONE['width']}px screen"
+    assert width <= screen["width"], f"the page is {width}px wide on a {screen['width']}px screen"
     title = page.title()
     assert "خدمات المستفيد" in title and "جمعية عون" in title and "إدمان" not in title and "متعاف" not in title
 
@@ -70,10 +71,14 @@ def test_a_beneficiary_signs_in_with_the_code_and_follows_their_requests_on_a_ph
     page.get_by_role("button", name="دخول").click()
 
     expect(page.get_by_role("heading", level=1, name="طلباتي")).to_be_visible()
-    expect(page.get_by_role("heading", level=2)).to_have_count(2)
+    expect(page.get_by_role("heading", level=2, name=re.compile("^طلب رقم"))).to_have_count(2)
     expect(page.get_by_text("وافقت لجنة البحث على طلبك.")).to_be_visible()
     assert_fits_the_phone(page)
     assert_accessible(page)
+    # The smallest phones in use (320 px) too.
+    page.set_viewport_size(SMALLEST)
+    assert_fits_the_phone(page, SMALLEST)
+    page.set_viewport_size(PHONE)
 
     page.get_by_role("link", name=f"التفاصيل للطلب {returned.reference}").click()
     expect(page.get_by_role("heading", name="ما تطلبه منك لجنة البحث")).to_be_visible()
@@ -98,7 +103,7 @@ def test_a_beneficiary_signs_in_with_the_code_and_follows_their_requests_on_a_ph
     assert_fits_the_phone(page)
     assert_accessible(page)
 
-    page.get_by_role("button", name="خروج").click()
+    page.get_by_role("button", name="خروج", exact=True).click()
     expect(page.get_by_text("خرجت من خدمات المستفيد")).to_be_visible()
     page.goto(f"{base}/portal/requests/")
     expect(page.get_by_role("heading", name="الدخول إلى خدمات المستفيد")).to_be_visible()

@@ -12,7 +12,8 @@
   The per-mobile limits exist only for known IDs, so reaching one never shows on the screen: the code is
   silently not sent (a family sharing one phone must not learn from it who else is registered).
 
-Audited (never the code): a sign-in (951), a wrong code (952), a lockout (953), a sign-out (954).
+Audited (never the code): a sign-in (951), a wrong code (952), a lockout (953), a sign-out (954: here, idle,
+or everywhere — every session of the beneficiary ended at once, `sign_out_everywhere`).
 """
 
 import math
@@ -37,7 +38,7 @@ from mustafid.notifications import catalogue, outbox, transports
 from mustafid.notifications.catalogue import MessageKind
 from mustafid.notifications.models import Channel, Purpose
 
-from .models import SignInCode, SignInFailure
+from .models import PortalAccount, SignInCode, SignInFailure
 
 CODE_MESSAGE = MessageKind(
     "portal_code", _("رمز الدخول إلى بوابة المستفيد"),
@@ -228,6 +229,13 @@ def try_code(challenge_id, code):
 def record_sign_out(beneficiary, reason):
     record(EventType.PORTAL_SIGNED_OUT, actor=Actor.beneficiary(), target=beneficiary,
            data={"reason": reason, "through": "portal"})
+
+
+@transaction.atomic
+def sign_out_everywhere(beneficiary):
+    """End every portal session of `beneficiary`, on every device, this one included (session.py `current`)."""
+    PortalAccount.objects.update_or_create(beneficiary=beneficiary, defaults={"sessions_ended_at": timezone.now()})
+    record_sign_out(beneficiary, "everywhere")
 
 
 def prune(now=None):

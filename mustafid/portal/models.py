@@ -65,3 +65,21 @@ class SignInFailure(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M}"
+
+
+class PortalAccount(models.Model):
+    """What the portal keeps of a beneficiary beyond the sign-in rows: when they last signed out everywhere.
+
+    A portal session started before `sessions_ended_at` is over (session.py `current`): «الخروج من جميع الأجهزة»
+    ends the sessions on a lost phone or a relative's computer without knowing where they are.
+    """
+
+    beneficiary = models.OneToOneField(Beneficiary, on_delete=models.CASCADE, related_name="+")
+    sessions_ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("حساب في خدمات المستفيد")
+        verbose_name_plural = _("حسابات خدمات المستفيد")
+
+    def __str__(self):
+        return str(self.beneficiary_id)

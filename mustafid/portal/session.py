@@ -18,8 +18,12 @@ from django.utils.translation import gettext as _
 
 from mustafid.beneficiaries.models import Beneficiary
 
+from .models import PortalAccount
+
 BENEFICIARY = "portal_beneficiary"
 SEEN = "portal_seen"
+# When this session signed in (a timestamp): a later «sign out everywhere» ends it.
+SINCE = "portal_since"
 CHALLENGE = "portal_challenge"
 
 
@@ -32,10 +36,11 @@ def start(request, beneficiary):
     request.session.cycle_key()
     request.session[BENEFICIARY] = beneficiary.pk
     request.session[SEEN] = int(time.time())
+    request.session[SINCE] = time.time()
 
 
 def end(request):
-    for key in (BENEFICIARY, SEEN, CHALLENGE):
+    for key in (BENEFICIARY, SEEN, SINCE, CHALLENGE):
         request.session.pop(key, None)
     request.session.cycle_key()
 
@@ -48,6 +53,12 @@ def current(request):
     now = int(time.time())
     seen = request.session.get(SEEN) or 0
     beneficiary = Beneficiary.objects.filter(pk=pk).first()
+    ended = PortalAccount.objects.filter(beneficiary_id=pk).values_list("sessions_ended_at", flat=True).first()
+    if beneficiary is not None and ended is not None and request.session.get(SINCE, 0) < ended.timestamp():
+        # Signed out everywhere since this session began (its sign-out was audited then).
+        end(request)
+        messages.info(request, _("انتهت جلستك لأنك خرجت من جميع الأجهزة. ادخل مرة أخرى."))
+        return None
     if beneficiary is None or now - seen > idle_minutes() * 60:
         from .actions import record_sign_out
 

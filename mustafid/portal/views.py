@@ -100,9 +100,14 @@ def code(request):
 def sign_out(request):
     beneficiary = session.current(request)
     if beneficiary is not None:
-        actions.record_sign_out(beneficiary, "signed_out")
-        session.end(request)
-        messages.success(request, _("خرجت من خدمات المستفيد. لا يبقى على هذا الجهاز شيء من بياناتك."))
+        if request.POST.get("everywhere"):
+            actions.sign_out_everywhere(beneficiary)
+            session.end(request)
+            messages.success(request, _("خرجت من خدمات المستفيد على جميع الأجهزة."))
+        else:
+            actions.record_sign_out(beneficiary, "signed_out")
+            session.end(request)
+            messages.success(request, _("خرجت من خدمات المستفيد. لا يبقى على هذا الجهاز شيء من بياناتك."))
     return redirect("portal:start")
 
 

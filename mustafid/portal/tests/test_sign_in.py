@@ -320,3 +320,20 @@ def test_old_rows_are_pruned(client, beneficiary):
     assert (SignInCode.objects.count(), SignInFailure.objects.count()) == (2, 5)
     assert actions.prune(timezone.now() + timedelta(days=2)) == 7
     assert not SignInCode.objects.exists() and not SignInFailure.objects.exists()
+
+
+def test_signing_out_everywhere_ends_the_sessions_on_every_device(client, beneficiary):
+    phone, computer = client, type(client)()
+    sign_in(phone, beneficiary)
+    sign_in(computer, beneficiary)
+    assert "الخروج من جميع الأجهزة" in phone.get("/portal/requests/").content.decode()
+    response = phone.post("/portal/sign-out/", {"everywhere": "1"})
+    assert response["Location"] == "/portal/"
+    assert phone.get("/portal/requests/").status_code == 302
+    assert computer.get("/portal/requests/").status_code == 302
+    assert "خرجت من جميع الأجهزة" in computer.get("/portal/").content.decode()
+    signed_out = AuditEvent.objects.filter(event_type=EventType.PORTAL_SIGNED_OUT)
+    assert [row.data["reason"] for row in signed_out] == ["everywhere"]
+    # A new sign-in afterwards is a new session, not ended by the old «everywhere».
+    sign_in(computer, beneficiary)
+    assert computer.get("/portal/requests/").status_code == 200
