@@ -188,6 +188,9 @@ committee:circulation_decide   case_with_committee        POST   login 403   404
 # Returned for information: the committee's chair returns (as it decides); the intake staff record the answer.
 cases:return                   case_with_committee        POST   login 403   404   403   302   404   404   403   403   404
 cases:provide_information      case_returned              POST   login 302   404   403   403   404   404   403   403   404
+# An appeal against a rejection (within APPEAL_DAYS): the intake staff record it; its page shows the decision.
+committee:appeal               case_rejected              GET    login 200   404   403   403   404   404   403   403   404
+committee:appeal               case_rejected              POST   login 302   404   403   403   404   404   403   403   404
 # The decision letter: whoever sees the request and its personal data (never a volunteer); the applicant's signed
 # link opens it for anyone holding it, signed in or not, and is audited as the beneficiary's read.
 committee_letters:download     decision_approved          GET    login 200   404   200   200   404   404   200   200   404
@@ -345,6 +348,7 @@ def build_world():
                                                    place="مقر الجمعية", by=chair), by=chair)
     w.case_for_agenda = walked("with_committee", "سامي")
     w.case_approved = walked("approved", "ماجد")
+    w.case_rejected = walked("rejected", "خالد")
     w.case_registered = walked("registered", "نايف")
     w.case_in_service = walked("in_service", "هشام")
 
@@ -454,7 +458,7 @@ for _name in ("staff_tool", "beneficiary_referred", "beneficiary_submitted", "be
               "case_in_service", "case_branch", "document_received", "document_with_committee", "document_branch",
               "declaration_with_committee", "referral_researcher", "referral_branch", "referral_volunteer",
               "interaction_volunteer", "interaction_officer", "message_failed", "message_failed_branch",
-              "photo_received", "meeting"):
+              "photo_received", "meeting", "case_rejected"):
     TARGETS[_name] = _pk(_name)
 TARGETS["meeting_closed"] = _pk("meeting_closed")
 
@@ -548,6 +552,7 @@ PAYLOADS = {
                                                           "rejection_reason": RejectionReason.objects.first().pk},
     "cases:return": lambda w, obj, user: {"asked": "صورة عقد الإيجار الساري", "of_whom": "applicant"},
     "cases:provide_information": lambda w, obj, user: {"note": "أحضر المستفيد عقد الإيجار"},
+    "committee:appeal": lambda w, obj, user: {"reason": "تغيّر دخل الأسرة بعد القرار"},
     "research:detail": lambda w, obj, user: {"answer": "شرحت له الخطوات"},
     "research:refer_case": referral_data,
     "research:refer_beneficiary": referral_data,
@@ -618,6 +623,7 @@ WRITTEN = {
     "committee:circulation_decide": EventType.DECISION_RECORDED,
     "cases:return": EventType.CASE_RETURNED,
     "cases:provide_information": EventType.INFORMATION_PROVIDED,
+    "committee:appeal": EventType.APPEAL_FILED,
     "research:detail": EventType.REFERRAL_ANSWERED,
     "research:refer_case": EventType.REFERRAL_CREATED,
     "research:refer_beneficiary": EventType.REFERRAL_CREATED,
@@ -653,6 +659,8 @@ READ = {
     "interactions:send_message": EventType.BENEFICIARY_VIEWED,
     "committee_letters:download": EventType.DECISION_LETTER_VIEWED,
     "committee:minutes": EventType.MINUTES_VIEWED,
+    # The appeal's page shows the applicant and the decision appealed.
+    "committee:appeal": EventType.CASE_VIEWED,
 }
 
 # Reads through a signed link, without signing in: audited as the beneficiary's, whoever holds the link.
