@@ -5,6 +5,7 @@ health, prisoners' families): every read goes through `access_beneficiary`,
 which writes an audit row, and volunteers see names and masked numbers only.
 """
 
+import json
 import re
 
 from django.conf import settings
@@ -376,3 +377,53 @@ class BeneficiaryNameToken(models.Model):
             # The search's probes (does this person hold one of these words?) and the rewrite of a name.
             models.Index(fields=["beneficiary", "token", "position"], name="beneficiary_tokens_idx"),
         ]
+
+
+class TokenIdsField(models.Field):
+    """The vocabulary ids of a name's words: `bigint[]` on PostgreSQL, where a GIN index intersects them
+    (`search.people_holding`); elsewhere the same list kept as JSON text, written but never searched."""
+
+    description = "name token ids"
+
+    def db_type(self, connection):
+        return "bigint[]" if connection.vendor == "postgresql" else "text"
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None:
+            return None
+        ids = [int(pk) for pk in value]
+        return ids if connection.vendor == "postgresql" else json.dumps(ids)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or isinstance(value, list):
+            return value
+        return json.loads(value)
+
+
+@TokenIdsField.register_lookup
+class Overlaps(models.Lookup):
+    """`tokens__overlaps=[ids]`: the array holds one of these ids (PostgreSQL's `&&`, served by the GIN index)."""
+
+    lookup_name = "overlaps"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} && {rhs}::bigint[]", [*lhs_params, *rhs_params]
+
+    def get_db_prep_lookup(self, value, connection):
+        return ("%s", [[int(pk) for pk in value]])
+
+
+class BeneficiaryNameSet(models.Model):
+    """A beneficiary's name words as one array: each word's vocabulary id, and the first name's words
+    negated too (-id), so «first name is …» is one more overlap. Written with the `BeneficiaryNameToken`
+    rows by `search.index_names`; on PostgreSQL a GIN index on `tokens` finds the few people holding a word
+    of every typed word's expansion in one bitmap intersection, where a join of the (token, beneficiary)
+    rows would merge long posting lists of common names."""
+
+    beneficiary = models.OneToOneField(Beneficiary, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    tokens = TokenIdsField()
+
+    def __str__(self):
+        return str(self.beneficiary_id)

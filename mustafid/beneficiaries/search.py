@@ -26,7 +26,7 @@ import heapq
 import time
 from collections import Counter, defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy
 
@@ -59,6 +59,12 @@ ARTICLE = "ال"
 # fewer than FEW × the page are expected to hold them; else it reads the first-name matches first. Wrong the
 # first way costs a read that stops early (many hold them); wrong the other way, a second whole intersection.
 FEW = 2
+
+# On PostgreSQL, when about this many people at most are expected to hold every typed word (their
+# frequencies, as if drawn independently), they are found by the name sets' GIN index (`_by_name_sets`),
+# reading at most SET_READ ids.
+SET_EXPECTED = 3000
+SET_READ = 5000
 
 EXACT, PREFIX, TYPO = 0, 1, 2
 
@@ -137,6 +143,23 @@ def _models(apps=None):
     return Beneficiary, NameToken, NameTokenVariant, BeneficiaryNameToken
 
 
+def _name_set_model(apps=None):
+    """`BeneficiaryNameSet`, or None in a data migration older than it (0006 fills it from the rows)."""
+    if apps is None:
+        from .models import BeneficiaryNameSet
+
+        return BeneficiaryNameSet
+    try:
+        return apps.get_model("beneficiaries", "BeneficiaryNameSet")
+    except LookupError:
+        return None
+
+
+def set_of(ids_and_positions):
+    """A name set's array: every word's id, and the first name's words negated too."""
+    return [pk for pk, _position in ids_and_positions] + [-pk for pk, position in ids_and_positions if position == 0]
+
+
 def vocabulary_ids(words, *, apps=None):
     """The vocabulary id of each word, adding the words (and their typo variants) not there yet."""
     _b, NameToken, NameTokenVariant, _l = _models(apps)
@@ -170,6 +193,7 @@ def index_names(beneficiaries, *, fresh=False, apps=None):
     wanted = {b.pk: words_of(b) for b in beneficiaries}
     if not wanted:
         return
+    NameSet = _name_set_model(apps)
     with transaction.atomic():
         delta = Counter()
         if not fresh:
@@ -177,13 +201,20 @@ def index_names(beneficiaries, *, fresh=False, apps=None):
                 old = BeneficiaryNameToken.objects.filter(beneficiary_id__in=chunk)
                 delta.subtract(token_id for token_id in old.values_list("token_id", flat=True))
                 old.delete()
+                if NameSet is not None:
+                    NameSet.objects.filter(beneficiary_id__in=chunk).delete()
         ids = vocabulary_ids({word for words in wanted.values() for word in words}, apps=apps)
-        rows = []
+        rows, sets = [], []
         for pk, words in wanted.items():
-            for word, position in words.items():
-                rows.append(BeneficiaryNameToken(beneficiary_id=pk, token_id=ids[word], position=position))
-                delta[ids[word]] += 1
+            held = [(ids[word], position) for word, position in words.items()]
+            for token_id, position in held:
+                rows.append(BeneficiaryNameToken(beneficiary_id=pk, token_id=token_id, position=position))
+                delta[token_id] += 1
+            if NameSet is not None and held:
+                sets.append(NameSet(beneficiary_id=pk, tokens=set_of(held)))
         BeneficiaryNameToken.objects.bulk_create(rows, batch_size=2000)
+        if sets:
+            NameSet.objects.bulk_create(sets, batch_size=2000)
         by_change = defaultdict(list)
         for token_id, change in delta.items():
             if change:
@@ -197,7 +228,10 @@ def rebuild_name_index(*, apps=None, batch_size=5000, progress=None):
     """Rebuild the whole name index from the beneficiaries' names (after restoring old data, or once
     when the index is introduced). Returns how many beneficiaries were indexed."""
     Beneficiary, NameToken, NameTokenVariant, BeneficiaryNameToken = _models(apps)
+    NameSet = _name_set_model(apps)
     with transaction.atomic():
+        if NameSet is not None:
+            NameSet.objects.all().delete()
         BeneficiaryNameToken.objects.all().delete()
         NameTokenVariant.objects.all().delete()
         NameToken.objects.all().delete()
@@ -311,6 +345,10 @@ def people_holding(groups, *, limit, scope=None, extra=None, first_at=None):
             unique.append(group)
     groups = unique
     groups.sort(key=lambda group: group[1])
+    if connection.vendor == "postgresql" and _expected([(ids, weight) for ids, weight, _at in groups]) <= SET_EXPECTED:
+        found = _by_name_sets(groups, limit=limit, scope=scope, extra=extra)
+        if found is not None:
+            return found
     (driver, _weight, driver_at), others = groups[0], groups[1:]
     links = Link.objects.all()
     if driver_at is not None:
@@ -338,6 +376,26 @@ def people_holding(groups, *, limit, scope=None, extra=None, first_at=None):
         # LIMIT would tempt PostgreSQL to walk the whole (beneficiary, token) index backwards instead.
         found.update(links.filter(token_id__in=sorted(rare)).order_by()
                      .values_list("beneficiary_id", flat=True))
+    return sorted(found, reverse=True)[:limit]
+
+
+def _by_name_sets(groups, *, limit, scope=None, extra=None):
+    """`people_holding` on PostgreSQL when few are expected to hold the words: one GIN bitmap intersection
+    of the name sets (`BeneficiaryNameSet`), every matching id read (no ORDER BY … LIMIT, which would tempt
+    the planner to walk the primary key backwards) and the newest kept here. None when more than SET_READ
+    hold them: the caller reads the (token, beneficiary) index newest first instead. Same people, same order."""
+    from .models import BeneficiaryNameSet
+
+    sets = BeneficiaryNameSet.objects.all()
+    for ids, _weight, at in groups:
+        sets = sets.filter(tokens__overlaps=sorted(ids) if at is None else sorted(-pk for pk in ids))
+    if scope is not None and scope.query.where:
+        sets = sets.filter(beneficiary__in=scope.values("pk"))
+    if extra is not None:
+        sets = sets.filter(extra)
+    found = list(sets.order_by().values_list("beneficiary_id", flat=True)[:SET_READ + 1])
+    if len(found) > SET_READ:
+        return None
     return sorted(found, reverse=True)[:limit]
 
 

@@ -8,7 +8,10 @@ import pytest
 from django.core.management import call_command
 
 from mustafid.beneficiaries.actions import update_beneficiary
-from mustafid.beneficiaries.models import Beneficiary, BeneficiaryNameToken, NameToken
+from django.db import connection
+
+from mustafid.beneficiaries import search
+from mustafid.beneficiaries.models import Beneficiary, BeneficiaryNameSet, BeneficiaryNameToken, NameToken
 from mustafid.beneficiaries.search import within_one_edit
 from mustafid.conftest import make_beneficiary
 from mustafid.lib.saudi import generate_national_id
@@ -84,6 +87,41 @@ def keys(query, user, people):
 ])
 def test_the_same_people_are_found_however_the_name_is_typed(officer, people, query, expected):
     assert keys(query, officer, people) == expected
+
+
+QUERIES = test_the_same_people_are_found_however_the_name_is_typed.pytestmark[0].args[1]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the name sets are searched on PostgreSQL only")
+def test_the_name_sets_gin_index_finds_the_same_people_in_the_same_order_as_the_word_rows(officer, people, monkeypatch):
+    by_sets = {query: keys(query, officer, people) for query, _expected in QUERIES}
+    monkeypatch.setattr(search, "SET_EXPECTED", -1)  # never: the (token, beneficiary) rows only
+    by_rows = {query: keys(query, officer, people) for query, _expected in QUERIES}
+    assert by_sets == by_rows == dict(QUERIES)
+
+
+def name_set_of(person):
+    rows = BeneficiaryNameToken.objects.filter(beneficiary=person).values_list("token_id", "position")
+    return sorted([pk for pk, _position in rows] + [-pk for pk, position in rows if position == 0])
+
+
+def test_each_persons_name_set_holds_their_words_and_their_first_name_negated(officer, people):
+    person = people["abdullah"]
+    first = NameToken.objects.get(token="عبدالله").pk
+    assert sorted(BeneficiaryNameSet.objects.get(beneficiary=person).tokens) == name_set_of(person)
+    assert -first in BeneficiaryNameSet.objects.get(beneficiary=person).tokens
+    assert BeneficiaryNameSet.objects.count() == len(people)
+
+
+def test_a_changed_name_rewrites_its_name_set_and_a_rebuild_restores_them_all(officer, people):
+    update_beneficiary(people["mustafa"], by=officer, first_name="مرتضى")
+    assert sorted(BeneficiaryNameSet.objects.get(beneficiary=people["mustafa"]).tokens) == name_set_of(people["mustafa"])
+    assert -NameToken.objects.get(token="مرتضي").pk in BeneficiaryNameSet.objects.get(beneficiary=people["mustafa"]).tokens
+    BeneficiaryNameSet.objects.all().delete()
+    call_command("rebuild_name_index", verbosity=0)
+    assert {s.beneficiary_id: sorted(s.tokens) for s in BeneficiaryNameSet.objects.all()} == {
+        person.pk: name_set_of(person) for person in people.values()}
+    assert keys("مرتضى القحطاني", officer, people) == [] and keys("مرتضى", officer, people) == ["mustafa"]
 
 
 def test_an_exact_national_id_finds_that_person_only_and_a_prefix_finds_all_it_begins(officer, people):
