@@ -267,9 +267,23 @@ def test_the_officer_files_the_appeal_from_the_request_page(client, make_case, o
     assert Appeal.objects.count() == 1
     page = client.get(case.get_absolute_url()).content.decode()
     assert "data-appeal" in page and REASON in page
-    # The agenda marks it.
+    # The agenda marks it; a meeting's agenda gives the appeal's reason beside the request.
     agenda = client.get("/committee/").content.decode()
     assert "تظلم" in agenda and case.reference in agenda
+
+
+def test_a_meetings_agenda_marks_the_appeal_and_gives_its_reason(client, make_case, officer, chair):
+    from mustafid.committee.actions import create_meeting
+    from mustafid.committee.models import committee_members
+
+    case = rejected(make_case)
+    appeals.file_appeal(case, reason=REASON, by=officer)
+    meeting = create_meeting(starts_at=timezone.now(), invited=list(committee_members()), place="مقر الجمعية",
+                             by=chair)
+    client.force_login(chair)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    item = page.split(f'id="item-{case.pk}"')[1].split("</section>")[0]
+    assert "data-appeal" in item and REASON in item and case.decisions.get().number in item
 
 
 def test_the_button_is_not_offered_after_the_period(client, make_case, officer):
