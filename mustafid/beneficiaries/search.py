@@ -16,7 +16,12 @@ words one edit away) and the people holding a word of every typed word's expansi
 from the rarest expansion, newest first, a bounded number at a time. Both databases serve this
 from plain b-tree indexes, so both return the same people in the same order.
 
-The rows are written in one place, `index_names`: by `Beneficiary.save()` (so the registration and
+On PostgreSQL, when few people are expected to hold every typed word, the same people are found in one
+step from `BeneficiaryNameSet` (each person's word ids as a `bigint[]`, the first name's negated too) by a
+GIN bitmap intersection (`_by_name_sets`): at a million, merging the (token, beneficiary) rows of two
+common names read tens of thousands of index entries for a handful of people. A test compares both ways.
+
+The rows (and the name sets) are written in one place, `index_names`: by `Beneficiary.save()` (so the registration and
 edit actions, the admin and any other save keep them), by the import's `_write_batch` after its
 `bulk_create`, and by `rebuild_name_index` (the management command and the data migration).
 """
