@@ -11,6 +11,7 @@ so an association can keep its own list (`parse_holidays`).
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -55,14 +56,32 @@ def as_ranges(holidays):
     return tuple((tuple(start), tuple(end)) for start, end, *_rest in holidays or ())
 
 
+def _frozen(ranges):
+    return tuple((tuple(start), tuple(end)) for start, end, *_rest in ranges)
+
+
 def is_holiday(day, ranges):
     if not ranges:
         return False
-    try:
-        _year, month, hday = to_hijri(day)
-    except ValueError:
-        return False  # beyond the Umm al-Qura table: no Hijri holiday can be known
-    return any(start <= (month, hday) <= end for start, end in ranges)
+    return day in _holidays_of_year(day.year, _frozen(ranges))
+
+
+@lru_cache(maxsize=256)
+def _holidays_of_year(year, ranges):
+    """The Gregorian days of `year` that fall in one of the Hijri ranges (each year converted once per process:
+    a list of a hundred deadlines reaching years back asks the same days again and again)."""
+    days = set()
+    day, end = date(year, 1, 1), date(year, 12, 31)
+    while day <= end:
+        try:
+            _hyear, month, hday = to_hijri(day)
+        except ValueError:
+            pass  # beyond the Umm al-Qura table: no Hijri holiday can be known
+        else:
+            if any(start <= (month, hday) <= last for start, last in ranges):
+                days.add(day)
+        day += timedelta(days=1)
+    return frozenset(days)
 
 
 def counts(day, *, working, ranges=()):
@@ -91,4 +110,15 @@ def counted_between(start: date, end: date, *, working=False, ranges=()) -> int:
         return -counted_between(end, start, working=working, ranges=ranges)
     if not working:
         return (end - start).days
-    return sum(1 for i in range(1, (end - start).days + 1) if counts(start + timedelta(days=i), working=True, ranges=ranges))
+    # Working days by arithmetic (each full week holds 5), then the holidays in (start, end] on working days:
+    # a deadline long past costs no more than one due tomorrow.
+    weeks, rest = divmod((end - start).days, 7)
+    counted = weeks * (7 - len(WEEKEND))
+    counted += sum(1 for i in range(weeks * 7 + 1, weeks * 7 + rest + 1)
+                   if (start + timedelta(days=i)).weekday() not in WEEKEND)
+    if ranges:
+        ranges = _frozen(ranges)
+        for year in range(start.year, end.year + 1):
+            counted -= sum(1 for day in _holidays_of_year(year, ranges)
+                           if start < day <= end and day.weekday() not in WEEKEND)
+    return counted
