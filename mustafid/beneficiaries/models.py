@@ -206,10 +206,11 @@ class Beneficiary(models.Model):
     father_name = models.CharField(_("اسم الأب"), max_length=40)
     grandfather_name = models.CharField(_("اسم الجد"), max_length=40)
     family_name = models.CharField(_("اسم العائلة"), max_length=40)
-    # The four parts after Arabic normalisation: what name search compares against.
-    name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    # The four parts after Arabic normalisation, written with the name. Not indexed: name search reads the
+    # name index (search.py), and two b-trees of 200-character keys made every registration and import slower.
+    name_key = models.CharField(max_length=200, editable=False)
     national_id = models.CharField(_("رقم الهوية الوطنية / الإقامة"), max_length=10, unique=True)
-    mobile = models.CharField(_("رقم الجوال"), max_length=16, db_index=True)
+    mobile = models.CharField(_("رقم الجوال"), max_length=16)
     # How the association's messages reach them (notifications): the channel they prefer, their language,
     # and their consent to awareness messages (service messages about their own requests need none; PDPL).
     email = models.EmailField(_("البريد الإلكتروني"), blank=True)
@@ -235,7 +236,7 @@ class Beneficiary(models.Model):
         Category, verbose_name=_("الفئة"), on_delete=models.PROTECT, related_name="beneficiaries"
     )
     # Set by the `register_beneficiary` action once the committee approves a request.
-    registration_number = models.CharField(_("رقم التسجيل"), max_length=20, blank=True, db_index=True)
+    registration_number = models.CharField(_("رقم التسجيل"), max_length=20, blank=True)
     registered_at = models.DateTimeField(_("تاريخ التسجيل"), null=True, blank=True)
     created_at = models.DateTimeField(_("تاريخ الإضافة"), default=timezone.now)
     created_by = models.ForeignKey(
@@ -252,6 +253,10 @@ class Beneficiary(models.Model):
         indexes = [
             # The registry list, newest first, a page at a time (keyset on created_at, pk).
             models.Index(fields=["created_at", "id"], name="beneficiary_created_idx"),
+            # Search by mobile, newest first (equality only: no pattern index beside it).
+            models.Index(fields=["mobile", "id"], name="beneficiary_mobile_idx"),
+            # A registration number typed in the search (equality only).
+            models.Index(fields=["registration_number"], name="beneficiary_registration_idx"),
         ]
 
     def __str__(self):
