@@ -16,9 +16,18 @@ from . import messages
 from .models import Interaction
 
 
+# `log_interaction`'s audit row names `by` unless told otherwise.
+_BY = object()
+
+
 def log_interaction(*, channel, direction, kind, summary, by, outcome="", beneficiary=None,
-                    contact_name="", contact_mobile="", occurred_at=None):
-    """Every contact is recorded with its channel; only the channels the policy enables are accepted."""
+                    contact_name="", contact_mobile="", occurred_at=None, audit_actor=_BY, audit_data=None):
+    """Every contact is recorded with its channel; only the channels the policy enables are accepted.
+
+    A contact that arrives through the portal (portal/public.py) has the portal's own user as `by` and names
+    its real author in the audit trail: `audit_actor` (the beneficiary's `Actor`, or None for an anonymous
+    visitor), with `audit_data` added to the row's details.
+    """
     policy = current_policy()
     if policy is None or channel not in policy.channels:
         raise ActionRefused(_("قناة التواصل هذه غير مفعلة في سياسة الجمعية."))
@@ -34,8 +43,9 @@ def log_interaction(*, channel, direction, kind, summary, by, outcome="", benefi
             contact_mobile="" if beneficiary else contact_mobile, staff=by,
             branch=beneficiary.branch if beneficiary else by.branch, occurred_at=occurred_at,
         )
-        record(EventType.INTERACTION_LOGGED, actor=by, target=interaction,
-               data={"channel": channel, "kind": kind, "beneficiary": beneficiary.pk if beneficiary else None})
+        record(EventType.INTERACTION_LOGGED, actor=by if audit_actor is _BY else audit_actor, target=interaction,
+               data={"channel": channel, "kind": kind, "beneficiary": beneficiary.pk if beneficiary else None,
+                     **(audit_data or {})})
     return interaction
 
 
