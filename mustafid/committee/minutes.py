@@ -3,7 +3,8 @@
 Made on demand from the meeting's rows, like the decision letter (letters.py): the meeting's number, date and
 time in both calendars, place or link, the invited members and who attended, the quorum, each request of the
 agenda with its decision number, outcome and reasons (the support granted, the rejection reason, or what was
-asked when it was returned), the votes as counts per choice and the conflicts of interest declared, and the
+asked when it was returned; a request before the committee on an appeal marked «تظلم», with the decision
+appealed and the applicant's reason), the votes as counts per choice and the conflicts of interest declared, and the
 signatures block (the chair and the members present). Members' names beside their votes only when the
 association chooses it (`Association.minutes_name_voters`).
 
@@ -27,7 +28,7 @@ from mustafid.lib.pdf import render_pdf
 
 from .access import access_meeting
 from .letters import _logo_data_uri, numeric_dates
-from .models import AgendaItem, Conflict, Decision, Vote, VoteChoice, vote_counts
+from .models import AgendaItem, Appeal, Conflict, Decision, Vote, VoteChoice, vote_counts
 
 TEMPLATE = "committee/minutes_pdf.html"
 
@@ -54,6 +55,24 @@ def _returned_asks(meeting, items):
     return asks
 
 
+def _appeals(meeting, items):
+    """case id -> the appeal (تظلم) a request of this agenda was before the meeting on: an appeal filed before the
+    meeting ended (or now, while it is open) and not answered before it was called; never the decision this
+    meeting took and the applicant appealed afterwards."""
+    until = meeting.closed_at or timezone.now()
+    appeals = {}
+    rows = (Appeal.objects.filter(case_id__in=[item.case_id for item in items], filed_at__lte=until)
+            .select_related("appealed", "appealed__rejection_reason", "decision").order_by("filed_at", "pk"))
+    taken_here = {item.decision_id for item in items if item.decision_id}
+    for appeal in rows:
+        if appeal.appealed_id in taken_here:
+            continue
+        if appeal.decision is not None and appeal.decision.decided_at < meeting.created_at:
+            continue
+        appeals[appeal.case_id] = appeal
+    return appeals
+
+
 def _chair_first(members):
     return sorted(members, key=lambda member: (not member.is_committee_chair, member.display_name))
 
@@ -71,6 +90,7 @@ def minutes_context(meeting):
     for case_id in Conflict.objects.filter(case_id__in=case_ids).values_list("case_id", flat=True):
         conflicts[case_id] = conflicts.get(case_id, 0) + 1
     asks = _returned_asks(meeting, items)
+    appeals = _appeals(meeting, items)
     name_voters = bool(association and association.minutes_name_voters)
     labels = dict(VoteChoice.choices)
     rows = []
@@ -79,6 +99,7 @@ def minutes_context(meeting):
         counts = vote_counts(item_votes)
         decision = item.decision
         asked, of_whom = asks.get(item.case_id, ("", ""))
+        appeal = appeals.get(item.case_id)
         rows.append({
             "item": item, "case": item.case, "beneficiary": item.case.beneficiary, "decision": decision,
             "approved": decision is not None and decision.outcome == Decision.Outcome.APPROVED,
@@ -87,6 +108,8 @@ def minutes_context(meeting):
             "decision_date": numeric_dates(timezone.localdate(decision.decided_at)) if decision else None,
             "starts_on": numeric_dates(decision.starts_on) if decision and decision.starts_on else None,
             "asked": asked, "of_whom": of_whom,
+            "appeal": appeal,
+            "appealed_date": numeric_dates(timezone.localdate(appeal.appealed.decided_at)) if appeal else None,
             "counts": [(labels[choice], counts[choice]) for choice in VoteChoice.values],
             "voted": len(item_votes), "conflicts": conflicts.get(item.case_id, 0),
             "named_votes": [(vote.member.display_name, labels[vote.choice]) for vote in item_votes]

@@ -331,3 +331,34 @@ def test_the_meetings_list_says_which_are_open_closed_or_signed(client, members)
     assert "مفتوح" in rows[open_one.number]
     assert "مقفل" in rows[closed.number] and "المحضر الموقع" not in rows[closed.number]
     assert "مقفل، والمحضر الموقع مرفق" in rows[signed.number]
+
+
+def test_the_minutes_mark_a_request_before_the_committee_on_an_appeal(client, held, make_case, members, officer):
+    """«تظلم» beside the request, with the decision appealed and the applicant's reason; not on the meeting that took
+    the decision appealed, nor on a request that is not under appeal."""
+    from mustafid.committee.appeals import file_appeal
+
+    first, cases, _approved, rejected = held
+    actions.close_meeting(first, by=members["chair"])
+    reason = "تغير دخل الأسرة بعد فقد العائل لعمله"
+    file_appeal(cases[1], reason=reason, by=officer)
+    other = make_case("with_committee")
+    meeting = new_meeting(members)
+    chair, member = members["chair"], members["committee"]
+    actions.record_attendance(meeting, present=[chair, member], by=chair)
+    item = actions.record_outcome(meeting, cases[1], outcome="rejected", reasons="لم يتغير ما بني عليه القرار",
+                                  rejection_reason=RejectionReason.objects.first(), by=chair)
+    _reader, text = pdf_text(minutes_of(client, chair, meeting).content)
+    text = text.split("التوقيعات")[0]
+    starts = sorted((text.index(case.reference), case.pk) for case in (cases[1], other))
+    sections = {pk: text[start:(starts[n + 1][0] if n + 1 < len(starts) else len(text))]
+                for n, (start, pk) in enumerate(starts)}
+    appealed = sections[cases[1].pk]
+    assert "— تظلم" in appealed and "تظلم من القرار رقم" in appealed and reason in appealed
+    assert rejected.number in appealed and item.decision.number in appealed  # the answer: a new numbered decision
+    hijri, gregorian = numeric_dates(timezone.localdate(rejected.decided_at))
+    assert hijri in appealed and gregorian in appealed
+    assert "تظلم" not in sections[other.pk]
+    # The first meeting, which took the decision appealed, does not mark it.
+    _reader, first_text = pdf_text(minutes_of(client, chair, first).content)
+    assert "تظلم" not in first_text
