@@ -11,8 +11,9 @@ from mustafid.association.models import Association
 
 
 def run(*args):
+    """The command without the demo's requests (test_demo_requests.py loads those)."""
     out = io.StringIO()
-    call_command("load_demo", *args, stdout=out)
+    call_command("load_demo", *args, "--no-requests", stdout=out)
     return out.getvalue()
 
 

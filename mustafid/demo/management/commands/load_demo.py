@@ -4,7 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from mustafid.demo.loader import load_demo_staff, load_preset
+from mustafid.committee.models import Meeting
 from mustafid.demo.presets import DEMO_PASSWORD, PRESETS
+from mustafid.demo.requests import load_demo_requests
 
 
 class Command(BaseCommand):
@@ -13,8 +15,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--preset", default="aoun", help=f"one of: {', '.join(PRESETS)}")
         parser.add_argument("--no-staff", action="store_true", help="load the association only, no demo users")
+        parser.add_argument("--no-requests", action="store_true",
+                            help="no demo requests and meetings (they need the demo staff)")
 
-    def handle(self, *args, preset, no_staff, **options):
+    def handle(self, *args, preset, no_staff, no_requests=False, **options):
         preset = preset.strip().lower()
         if preset not in PRESETS:
             raise CommandError(f"Unknown preset {preset!r}; choose one of: {', '.join(PRESETS)}")
@@ -22,6 +26,17 @@ class Command(BaseCommand):
         # What `make run` prints is read by an Arabic-speaking association: Arabic throughout, names included.
         with translation.override("ar"):
             self._print(association, created, no_staff)
+            if not no_staff and not no_requests:
+                self._requests()
+
+    def _requests(self):
+        made = load_demo_requests()
+        if not made:
+            return
+        meetings = Meeting.objects.count()
+        self.stdout.write("")
+        self.stdout.write(f"طلبات التجربة: {len(made)} في مراحل مختلفة من مدة الرد، واجتماعات لجنة البحث المقفلة "
+                          f"بمحاضرها: {meetings}، وتظلم من قرار رفض — المتأخرة والقريبة من موعدها: /deadlines/")
 
     def _print(self, association, created, no_staff):
         verb = "تم تحميل الجمعية:" if created else "الجمعية مهيأة من قبل:"
