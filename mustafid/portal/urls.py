@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import apply_views, views
 
 app_name = "portal"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/letter.pdf", views.letter, name="letter"),
     path("messages/", views.messages_list, name="messages"),
+    path("apply/", apply_views.choose, name="apply"),
+    path("apply/request/", apply_views.details, name="apply_details"),
+    path("requests/<int:pk>/sent/", apply_views.sent, name="sent"),
+    path("requests/<int:pk>/documents/", apply_views.upload, name="upload"),
 ]

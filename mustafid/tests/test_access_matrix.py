@@ -57,6 +57,7 @@ from mustafid.interactions.models import Interaction
 from mustafid.interactions.tests.messages import failed_message
 from mustafid.lib.saudi import generate_national_id, mask_national_id
 from mustafid.notifications.models import Message, MessageTemplate
+from mustafid.portal.apply import lacking
 from mustafid.research.actions import refer_to_researcher, save_report
 from mustafid.research.models import Referral, ResearchReport
 from mustafid.services.models import Service, ServiceDelivery
@@ -258,6 +259,13 @@ portal:requests                -                          GET    portal portal p
 portal:request                 case_approved              GET    portal portal portal portal portal portal portal portal portal portal
 portal:letter                  case_approved              GET    portal portal portal portal portal portal portal portal portal portal
 portal:messages                -                          GET    portal portal portal portal portal portal portal portal portal portal
+# Applying from home (portal/apply_views.py): only a signed-in beneficiary; staff are sent to the portal's sign-in.
+portal:apply                   -                          GET    portal portal portal portal portal portal portal portal portal portal
+portal:apply                   -                          POST   portal portal portal portal portal portal portal portal portal portal
+portal:apply_details           -                          GET    portal portal portal portal portal portal portal portal portal portal
+portal:apply_details           -                          POST   portal portal portal portal portal portal portal portal portal portal
+portal:sent                    case_approved              GET    portal portal portal portal portal portal portal portal portal portal
+portal:upload                  case_received              POST   portal portal portal portal portal portal portal portal portal portal
 """
 
 # Cells the code still gets wrong, keyed (view, object, method, role): the reason, reported to the lead.
@@ -569,6 +577,13 @@ PAYLOADS = {
     "portal:start": lambda w, obj, user: {"national_id": generate_national_id("2", 98_765_432)},
     "portal:code": lambda w, obj, user: {"code": "123456"},
     "portal:sign_out": lambda w, obj, user: {},
+    "portal:apply": lambda w, obj, user: {"support_type": SupportType.objects.filter(active=True).first().pk},
+    "portal:apply_details": lambda w, obj, user: {"need": "أحتاج مساعدة في دفع إيجار البيت"},
+    "portal:upload": lambda w, obj, user: {
+        # A document the request still lacks (the only ones the portal offers).
+        "document_type": (lacking(obj) or list(obj.support_type.required_documents.all()))[0].pk, "file": pdf_file(),
+        "expires_on": valid_dates()["expires_on"].isoformat(),
+    },
     "interactions:send_message": lambda w, obj, user: {
         "message": "appointment_reminder", "date": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
         "time": "10:30 ص", "place": "مقر الجمعية", "channel": "sms", "send": "1",
@@ -638,6 +653,11 @@ WRITTEN = {
     "portal:start": None,
     "portal:code": None,
     "portal:sign_out": None,
+    # Applying from home: every staff persona is sent to the portal's sign-in, so nothing is written here (the
+    # beneficiary's own writes, audited as theirs: test_portal_access.py and portal/tests/test_apply.py).
+    "portal:apply": None,
+    "portal:apply_details": None,
+    "portal:upload": None,
     "interactions:send_message": EventType.MESSAGE_SENT_BY_HAND,
     "wording:edit": EventType.MESSAGE_TEMPLATE_CHANGED,
     # The draft filled in with sample values: nothing saved.

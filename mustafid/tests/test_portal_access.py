@@ -1,7 +1,8 @@
 """The portal's access matrix: every portal URL × signed out, a staff member, another beneficiary, the owner.
 
 The owner is the applicant of the access matrix's `case_approved` (a decision and its letter), signed in to the portal;
-`other` is another beneficiary signed in (`beneficiary_referred`); `staff` is the officer signed in as staff, which is
+`other` is another beneficiary signed in (`beneficiary_referred`, whose own `case_received` takes documents: their
+upload to it is allowed, the owner's is the 404 of another's request); `staff` is the officer signed in as staff, which is
 no portal sign-in. Cell tokens as in test_access_matrix.py (`portal`: 302 to /portal/). The staff personas' rows for
 the same URLs are in that module's MATRIX.
 """
@@ -32,6 +33,13 @@ portal:requests   -               GET    portal portal 200    200
 portal:request    case_approved   GET    portal portal 404    200
 portal:letter     case_approved   GET    portal portal 404    200
 portal:messages   -               GET    portal portal 200    200
+portal:apply      -               GET    portal portal 200    200
+portal:apply      -               POST   portal portal 302    302
+portal:apply_details -            GET    portal portal 302    302
+portal:apply_details -            POST   portal portal 302    302
+portal:sent       case_approved   GET    portal portal 404    200
+portal:upload     case_received   POST   portal portal 302    404
+portal:upload     case_approved   POST   portal portal 404    400
 """
 ROWS = []
 for _line in PORTAL_MATRIX.strip().splitlines():
@@ -41,7 +49,8 @@ for _line in PORTAL_MATRIX.strip().splitlines():
     ROWS.append(Row(view=_view, target=_target, method=_method, expected=dict(zip(PERSONAS, _cells))))
 
 # The audit row an allowed read by the owner writes, as done by the beneficiary (what it names: the request's object).
-READ = {"portal:request": EventType.CASE_VIEWED, "portal:letter": EventType.DECISION_LETTER_VIEWED}
+READ = {"portal:request": EventType.CASE_VIEWED, "portal:letter": EventType.DECISION_LETTER_VIEWED,
+        "portal:sent": EventType.CASE_VIEWED}
 
 
 def portal_session(beneficiary):
