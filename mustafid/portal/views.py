@@ -26,6 +26,7 @@ from mustafid.notifications.models import Message, MessageStatus, Purpose
 
 from . import actions, session
 from .access import access_own_case, latest_decision, own_cases
+from .apply import documents_context
 from .follow import follow
 from .forms import CodeForm, StartForm
 
@@ -124,7 +125,7 @@ def requests(request):
 def request_detail(request, pk):
     case = access_own_case(request.beneficiary, pk)
     return render(request, "portal/request.html", {"f": follow(case, latest_decision(case), detail=True),
-                                                   "portal_section": "requests"})
+                                                   "portal_section": "requests", **documents_context(case)})
 
 
 @require_GET

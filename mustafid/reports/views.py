@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from mustafid.audit.actors import ActorKind
 from mustafid.audit.log import record
 from mustafid.audit.models import AuditEvent, EventType
 from mustafid.cases.models import SUBMITTED_STATES, WAITING_ON_INTAKE, Case, CaseEvent, CaseStatusCount, Status
@@ -30,6 +31,8 @@ from mustafid.lib.hijri import GREGORIAN_MONTHS_AR, GREGORIAN_MONTHS_EN
 from mustafid.lib.paging import page_of
 from mustafid.research.models import Referral
 
+# Who opens a request in the portal: the applicant, or their guardian for them (audit/actors.py).
+PORTAL_KINDS = [ActorKind.BENEFICIARY, ActorKind.GUARDIAN]
 # Rows per list on the home: a phone's screen or two; each list links to its full page.
 HOME_ROWS = 10
 # The manager's indicator: decisions within the response period over this many days.
@@ -116,6 +119,14 @@ def home(request):
         if user.is_officer:
             mine = mine.filter(received_by=user)
         context["my_cases"] = list(_cases(mine).order_by("received_at", "pk")[:HOME_ROWS])
+        # Opened by the applicants themselves in the portal (docs/portal.md): no officer received them, so they are
+        # on no officer's "my open work" (others' list above has them, marked «من بوابة المستفيد»); the oldest first,
+        # from the same partial index (`case_waiting_idx`).
+        if user.is_officer:
+            context["from_portal"] = list(
+                _cases(cases.filter(status__in=WAITING_ON_INTAKE, received_by_kind__in=PORTAL_KINDS))
+                .order_by("received_at", "pk")[:HOME_ROWS]
+            )
         # Returned by the committee for information: the answer is the intake staff's to record.
         context["returned"] = returned_rows(cases)
         context["contacts_today"] = list(

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from mustafid.audit.actors import ActorKind
 from mustafid.lib.templatetags.mustafid import days, dual_date, url_pk
 
 register = template.Library()
@@ -45,13 +46,23 @@ def days_left(case):
     return format_html(' <span class="small d-block days-left">{}</span>', _("باقٍ %(period)s") % {"period": days(left)})
 
 
+def source_badge(case):
+    """«من بوابة المستفيد» beside the number of a request the applicant opened themselves (no column: the actor who
+    received it is the beneficiary or their guardian through the portal)."""
+    if case.received_by_kind in (ActorKind.BENEFICIARY, ActorKind.GUARDIAN):
+        return format_html(' <span class="badge text-bg-light border" data-source="portal">{}</span>',
+                           _("من بوابة المستفيد"))
+    return ""
+
+
 @register.simple_tag
 def case_row(case):
-    """One <tr> of includes/case_rows.html: reference (a link), beneficiary, support type, state, decision due date."""
+    """One <tr> of includes/case_rows.html: reference (a link, with its source when the portal), beneficiary, support
+    type, state, decision due date."""
     overdue = case.is_overdue
     return format_html(
         '<tr{}>\n'
-        '      <td class="text-nowrap"><a href="{}"><bdi dir="ltr">{}</bdi></a></td>\n'
+        '      <td class="text-nowrap"><a href="{}"><bdi dir="ltr">{}</bdi></a>{}</td>\n'
         '      <td>{}</td>\n'
         '      <td>{}</td>\n'
         '      <td>{}\n</td>\n'
@@ -60,6 +71,7 @@ def case_row(case):
         mark_safe(' class="overdue"') if overdue else "",
         url_pk("cases:detail", case.pk),
         case.reference,
+        source_badge(case),
         case.beneficiary.full_name,
         case.support_type,
         status_badge(case, overdue),
