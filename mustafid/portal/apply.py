@@ -56,7 +56,7 @@ def _file_field(label):
 def _expiry_field(label):
     return DualDateField(
         label=label, required=False,
-        help_text=_("كما هو مكتوب على المستند، هجري مثل 1450/05/20 أو ميلادي مثل 2028-09-30."),
+        help_text=_("كما هو مكتوب على المستند، بالهجري أو بالميلادي."),
     )
 
 
@@ -151,9 +151,9 @@ class UploadForm(forms.Form):
     document_type = forms.ChoiceField(label=_("المستند"), error_messages={
         "required": _("اختر المستند."), "invalid_choice": _("اختر مستندًا من القائمة.")})
     file = forms.FileField(label=_("الملف"), help_text=_("PDF أو صورة JPG أو PNG. على الجوال: صوّر المستند أو اختره من ملفاتك."),
-                           error_messages={"required": _("اختر الملف.")})
+                           widget=forms.FileInput, error_messages={"required": _("اختر الملف.")})
     expires_on = DualDateField(label=_("تاريخ انتهاء المستند"), required=False,
-                               help_text=_("إن كان للمستند تاريخ انتهاء (الهوية، التقرير الطبي)، هجري أو ميلادي."))
+                               help_text=_("إن كان للمستند تاريخ انتهاء (الهوية، التقرير الطبي)، بالهجري أو بالميلادي."))
 
     def __init__(self, *args, case, **kwargs):
         kwargs.setdefault("auto_id", "id_upload_%s")

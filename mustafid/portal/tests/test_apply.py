@@ -351,3 +351,53 @@ def test_the_officer_sees_the_request_from_the_portal_on_the_home_and_the_benefi
     listing = staff.get("/").content.decode()
     row = listing[listing.index(mine.reference):]
     assert 'data-source="portal"' not in row[:row.index("</tr>")]
+
+
+def test_the_pages_read_in_english(signed_in, applicant, support_type):
+    signed_in.post("/i18n/setlang/", {"language": "en", "next": "/portal/apply/"})
+    assert "Step 1 of 2" in signed_in.get("/portal/apply/").content.decode()
+    choose(signed_in, support_type)
+    text = signed_in.get("/portal/apply/request/").content.decode()
+    assert "Step 2 of 2" in text and "What do you need?" in text and "Send the request" in text
+    signed_in.post("/portal/apply/request/", details_data(support_type, files={d.pk: None for d in documents_of(support_type)}))
+    case = Case.objects.get(beneficiary=applicant)
+    text = signed_in.get(f"/portal/requests/{case.pk}/sent/").content.decode()
+    assert "We received your request" in text and "Not uploaded yet" in text and "What happens next?" in text
+    text = signed_in.get(f"/portal/requests/{case.pk}/").content.decode()
+    assert "Upload the document" in text
+
+
+@pytest.mark.parametrize("url, field", [("/portal/apply/", "support_type"), ("/portal/apply/request/", "need"),
+                                        ("/portal/apply/request/", "expires"), ("documents", "document_type"),
+                                        ("documents", "expires_on")])
+def test_hostile_input_never_gets_a_server_error(client, applicant, support_type, url, field):
+    from django.db import transaction
+    from django.test import Client
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from mustafid.tests.test_no_server_errors import HOSTILE
+
+    browser = Client(raise_request_exception=False)
+    sign_in(browser, applicant)
+    case = own_case(browser, applicant, support_type)
+    choose(browser, support_type)
+    document_type = documents_of(support_type)[0]
+
+    @settings(max_examples=25, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                     HealthCheck.function_scoped_fixture])
+    @given(value=HOSTILE)
+    def posting(value):
+        if url == "documents":
+            target, data = f"/portal/requests/{case.pk}/documents/", upload_data(document_type)
+            data[field] = value
+        else:
+            target, data = url, details_data(support_type) if url.endswith("request/") else {}
+            data[f"expires_{document_type.pk}" if field == "expires" else field] = value
+        with transaction.atomic():
+            response = browser.post(target, {**data, "_once": str(uuid.uuid4())})
+            transaction.set_rollback(True)
+        assert response.status_code < 500, (target, field, value[:80])
+
+    posting()
