@@ -20,6 +20,7 @@ from mustafid.lib.hijri import format_gregorian, format_hijri_or_gregorian
 from mustafid.notifications import catalogue, outbox
 from mustafid.notifications.catalogue import MessageKind
 
+from .clock import DecisionClock, rule_of
 from .models import CaseEvent
 
 FOLDER = Path(__file__).resolve().parent / "messages"
@@ -73,10 +74,15 @@ def _what(event, language):
     """(message key, its variables) for this timeline row, or None when the step says nothing to the applicant."""
     case, data, kind = event.case, event.data or {}, event.kind
     if kind == CaseEvent.Kind.OPENED:
+        # The date the period would give if it started today, counted as the policy counts it (the clock starts
+        # at submission; the portal's confirmation shows the same date: portal/apply.py `expectation`).
         policy = current_policy()
-        days = policy.response_days if policy else 14
-        return "request_received", {"period": period_in_words(days),
-                                    **_dates("due", timezone.localdate() + timedelta(days=days), language)}
+        today = timezone.localdate()
+        if policy is None:
+            days, due = 14, today + timedelta(days=14)
+        else:
+            days, due = policy.response_days, DecisionClock.from_rule(today, rule_of(policy)).due_on
+        return "request_received", {"period": period_in_words(days), **_dates("due", due, language)}
     if kind == CaseEvent.Kind.DOCUMENT_REFUSED:
         return "document_refused", {"document": data.get("document_type", ""), "reason": event.note}
     if kind == CaseEvent.Kind.MARKED_INCOMPLETE:

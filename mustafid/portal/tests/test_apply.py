@@ -401,3 +401,18 @@ def test_hostile_input_never_gets_a_server_error(client, applicant, support_type
         assert response.status_code < 500, (target, field, value[:80])
 
     posting()
+
+
+def test_the_message_and_the_screen_give_the_same_date_when_the_policy_counts_working_days(signed_in, applicant,
+                                                                                          support_type):
+    policy = current_policy()
+    policy.count_working_days = True
+    policy.save()
+    choose(signed_in, support_type)
+    signed_in.post("/portal/apply/request/", details_data(support_type, files={d.pk: None for d in documents_of(support_type)}))
+    case = Case.objects.get(beneficiary=applicant)
+    due = DecisionClock.from_rule(timezone.localdate(), rule_of(policy)).due_on
+    assert due > timezone.localdate() + datetime.timedelta(days=policy.response_days)  # weekends are not counted
+    assert f'datetime="{due.isoformat()}"' in signed_in.get(f"/portal/requests/{case.pk}/sent/").content.decode()
+    message = Message.objects.get(person_id=applicant.pk, template="request_received")
+    assert format_hijri(due) in message.body
