@@ -17,6 +17,8 @@ branch_change_listeners = []
 TRACKED_FIELDS = [
     "first_name", "father_name", "grandfather_name", "family_name", "national_id", "mobile", "birth_date",
     "gender", "nationality", "region", "city", "branch", "category",
+    # How messages reach them (the portal lets the beneficiary change these themselves).
+    "email", "preferred_channel", "language",
 ]
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mustafid.association.models import current_policy
-from mustafid.audit.actors import as_actor
+from mustafid.audit.actors import ActorKind, as_actor
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.lib.composition import submission_refusals
@@ -35,6 +35,10 @@ DECLARATION_TEXT_EN = (
     "request are correct, that I am directly responsible for the correctness of the information, and that "
     "I bear the consequences if it is not correct."
 )
+
+# Who acts for themselves through the portal (`Actor.beneficiary()`): the applicant, or their guardian.
+APPLICANT_KINDS = (ActorKind.BENEFICIARY, ActorKind.GUARDIAN)
+
 
 def _policy(on=None):
     policy = current_policy(on)
@@ -237,6 +241,10 @@ def record_declaration(case, *, method, signer_name, by, signature_data_url="", 
     elif method == Declaration.Method.PAPER:
         refuse_unless(scan is not None, _("أرفق صورة النموذج الموقع."))
         scan_type, _digest = check_document(scan)
+    elif method == Declaration.Method.PORTAL:
+        # Signed by the applicant themselves in the portal (the tick, the name as registered and a fresh
+        # one-time code are checked there: portal/account.py); never a staff member's choice.
+        refuse_unless(as_actor(by).kind in APPLICANT_KINDS, _("اختر طريقة التوقيع."))
     else:
         raise ActionRefused(_("اختر طريقة التوقيع."))
     with removed_on_failure() as written, transaction.atomic():
@@ -255,7 +263,7 @@ def record_declaration(case, *, method, signer_name, by, signature_data_url="", 
         if signature_png is not None:
             declaration.signature.save(f"signature-{case.pk}.png", ContentFile(signature_png), save=False)
             written.append(declaration.signature)
-        else:
+        elif scan is not None and method == Declaration.Method.PAPER:
             declaration.scan.save(f"declaration-{case.pk}", scan, save=False)
             written.append(declaration.scan)
         declaration.save()
@@ -336,11 +344,19 @@ def provide_information(case, *, note, by):
     date moves by the days the clock stood still (`DecisionClock`).
     """
     note = (note or "").strip()
-    refuse_unless(may_take(by, Step.PROVIDE_INFORMATION), _("يسجل استكمال المعلومات موظف الاستقبال."))
+    # The applicant answers from the portal (the owner, checked there) only what was asked of them.
+    by_applicant = as_actor(by).kind in APPLICANT_KINDS
+    refuse_unless(by_applicant or may_take(by, Step.PROVIDE_INFORMATION), _("يسجل استكمال المعلومات موظف الاستقبال."))
     refuse_unless(note, _("اكتب ما قدّمه المستفيد من معلومات."))
     with transaction.atomic():
         case = lock_case(case)
         refuse_unless(case.is_open_for(Step.PROVIDE_INFORMATION), _("هذا الطلب ليس معادًا لاستكمال المعلومات."))
+        if by_applicant:
+            returned = case.events.filter(kind=CaseEvent.Kind.RETURNED).order_by("-at", "-pk").first()
+            refuse_unless(
+                returned is not None and (returned.data or {}).get("of_whom") == InformationFrom.APPLICANT,
+                _("هذا الطلب ليس معادًا لاستكمال المعلومات."),
+            )
         today = timezone.localdate()
         clock = DecisionClock.for_case(case)
         paused_on = case.clock_paused_on or today

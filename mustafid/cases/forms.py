@@ -107,7 +107,9 @@ class CloseCaseForm(forms.Form):
 
 class DeclarationForm(forms.Form):
     method = forms.ChoiceField(
-        label=_("طريقة التوقيع"), choices=Declaration.Method.choices, widget=forms.RadioSelect,
+        # The portal's electronic declaration is the applicant's own, never a staff member's choice.
+        label=_("طريقة التوقيع"), widget=forms.RadioSelect,
+        choices=[(value, label) for value, label in Declaration.Method.choices if value != Declaration.Method.PORTAL],
         initial=Declaration.Method.ON_SCREEN,
     )
     signer_name = forms.CharField(label=_("اسم الموقّع"), max_length=160)

@@ -443,6 +443,8 @@ class Declaration(models.Model):
     class Method(models.TextChoices):
         ON_SCREEN = "on_screen", _("توقيع على الشاشة")
         PAPER = "paper", _("نموذج ورقي موقع (مسح ضوئي)")
+        # Signed by the applicant in the portal: the tick, the name typed as registered, a fresh one-time code.
+        PORTAL = "portal", _("إقرار إلكتروني برمز تحقق عبر خدمات المستفيد")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="declarations")
     method = models.CharField(_("طريقة التوقيع"), max_length=10, choices=Method.choices)

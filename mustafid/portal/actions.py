@@ -38,7 +38,7 @@ from mustafid.notifications import catalogue, outbox, transports
 from mustafid.notifications.catalogue import MessageKind
 from mustafid.notifications.models import Channel, Purpose
 
-from .models import PortalAccount, SignInCode, SignInFailure
+from .models import CodePurpose, PortalAccount, SignInCode, SignInFailure
 
 CODE_MESSAGE = MessageKind(
     "portal_code", _("رمز الدخول إلى بوابة المستفيد"),
@@ -83,8 +83,11 @@ def new_code():
     return f"{secrets.randbelow(10**6):06d}"
 
 
-def wait_seconds(model, when, limits, keys, now):
-    """Seconds until every limit of `limits` allows one more row for these keys (0: allowed now)."""
+def wait_seconds(model, when, limits, keys, now, purpose=CodePurpose.SIGN_IN):
+    """Seconds until every limit of `limits` allows one more row for these keys (0: allowed now).
+
+    Counted per `purpose`: confirming a declaration or a new mobile (account.py) neither uses up nor is
+    locked by the sign-in's allowance."""
     wait = 0
     for name, value in keys.items():
         limit = limits.get(name)
@@ -92,7 +95,7 @@ def wait_seconds(model, when, limits, keys, now):
             continue
         window = timedelta(minutes=limit.minutes)
         times = list(
-            model.objects.filter(**{COLUMNS[name]: value, f"{when}__gte": now - window})
+            model.objects.filter(**{COLUMNS[name]: value, f"{when}__gte": now - window}, purpose=purpose)
             .order_by(f"-{when}").values_list(when, flat=True)[:limit.count]
         )
         if len(times) >= limit.count:
@@ -100,12 +103,12 @@ def wait_seconds(model, when, limits, keys, now):
     return max(wait, 0)
 
 
-def _failure_wait(keys, now):
-    return wait_seconds(SignInFailure, "at", FAILURE_LIMITS, keys, now)
+def _failure_wait(keys, now, purpose=CodePurpose.SIGN_IN):
+    return wait_seconds(SignInFailure, "at", FAILURE_LIMITS, keys, now, purpose)
 
 
-def _send_wait(keys, now):
-    return wait_seconds(SignInCode, "created_at", SEND_LIMITS, keys, now)
+def _send_wait(keys, now, purpose=CodePurpose.SIGN_IN):
+    return wait_seconds(SignInCode, "created_at", SEND_LIMITS, keys, now, purpose)
 
 
 def _context(code):

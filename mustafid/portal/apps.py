@@ -13,4 +13,8 @@ class PortalConfig(AppConfig):
         from . import actions
 
         catalogue.register(actions.CODE_MESSAGE)
+        # The codes that confirm a declaration or a new mobile, and the notice to an old mobile (account.py).
+        from . import account
+
+        account.register_messages()
         sending.register_periodic("portal_prune", actions.prune)

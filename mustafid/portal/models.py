@@ -17,8 +17,18 @@ from django.utils.translation import gettext_lazy as _
 from mustafid.beneficiaries.models import Beneficiary
 
 
+class CodePurpose(models.TextChoices):
+    """What a one-time code confirms: signing in, or, once signed in, an act that needs a fresh code."""
+
+    SIGN_IN = "sign_in", _("الدخول")
+    DECLARE = "declare", _("توقيع الإقرار")
+    MOBILE = "mobile", _("تغيير رقم الجوال")
+    TRACK = "track", _("تتبع طلب")
+
+
 class SignInCode(models.Model):
-    """One code asked for on the sign-in page: valid `CODE_MINUTES`, used once, a few tries."""
+    """One code asked for on the sign-in page (or to confirm a declaration or a new mobile): valid
+    `CODE_MINUTES`, used once, a few tries. Limits are counted per purpose."""
 
     # The typed ID's digest, the mobile on record's digest ("" when the ID is unknown), the asking address.
     id_digest = models.CharField(max_length=64)
@@ -31,6 +41,10 @@ class SignInCode(models.Model):
     expires_at = models.DateTimeField()
     tries = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+    purpose = models.CharField(max_length=10, choices=CodePurpose.choices, default=CodePurpose.SIGN_IN)
+    # What a confirming code is for, as a keyed digest: the request and the fingerprint of its data (a
+    # declaration), or the new mobile; a code confirms only that ("" for a sign-in).
+    subject = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("رمز دخول")
@@ -53,6 +67,7 @@ class SignInFailure(models.Model):
     mobile_digest = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now)
+    purpose = models.CharField(max_length=10, choices=CodePurpose.choices, default=CodePurpose.SIGN_IN)
 
     class Meta:
         verbose_name = _("محاولة دخول خاطئة")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import apply_views, views
+from . import account_views, apply_views, views
 
 app_name = "portal"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/letter.pdf", views.letter, name="letter"),
     path("messages/", views.messages_list, name="messages"),
+    # The beneficiary's own acts: account_views.py.
+    path("requests/<int:pk>/declare/", account_views.declare, name="declare"),
+    path("requests/<int:pk>/declare/code/", account_views.declare_code, name="declare_code"),
+    path("requests/<int:pk>/answer/", account_views.answer, name="answer"),
+    path("details/", account_views.details, name="details"),
+    path("details/mobile/", account_views.details_mobile, name="details_mobile"),
     path("apply/", apply_views.choose, name="apply"),
     path("apply/request/", apply_views.details, name="apply_details"),
     path("requests/<int:pk>/sent/", apply_views.sent, name="sent"),

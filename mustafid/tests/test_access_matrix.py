@@ -266,6 +266,17 @@ portal:apply_details           -                          GET    portal portal p
 portal:apply_details           -                          POST   portal portal portal portal portal portal portal portal portal portal
 portal:sent                    case_approved              GET    portal portal portal portal portal portal portal portal portal portal
 portal:upload                  case_received              POST   portal portal portal portal portal portal portal portal portal portal
+# The beneficiary's own acts (portal/account_views.py): signing the declaration, answering the committee, contact details.
+portal:declare                 case_approved              GET    portal portal portal portal portal portal portal portal portal portal
+portal:declare                 case_approved              POST   portal portal portal portal portal portal portal portal portal portal
+portal:declare_code            case_approved              GET    portal portal portal portal portal portal portal portal portal portal
+portal:declare_code            case_approved              POST   portal portal portal portal portal portal portal portal portal portal
+portal:answer                  case_approved              GET    portal portal portal portal portal portal portal portal portal portal
+portal:answer                  case_approved              POST   portal portal portal portal portal portal portal portal portal portal
+portal:details                 -                          GET    portal portal portal portal portal portal portal portal portal portal
+portal:details                 -                          POST   portal portal portal portal portal portal portal portal portal portal
+portal:details_mobile          -                          GET    portal portal portal portal portal portal portal portal portal portal
+portal:details_mobile          -                          POST   portal portal portal portal portal portal portal portal portal portal
 """
 
 # Cells the code still gets wrong, keyed (view, object, method, role): the reason, reported to the lead.
@@ -584,6 +595,14 @@ PAYLOADS = {
         "document_type": (lacking(obj) or list(obj.support_type.required_documents.all()))[0].pk, "file": pdf_file(),
         "expires_on": valid_dates()["expires_on"].isoformat(),
     },
+    "portal:declare": lambda w, obj, user: {"signer_name": obj.beneficiary.full_name, "agreed": "on"},
+    "portal:declare_code": lambda w, obj, user: {"code": "123456"},
+    "portal:answer": lambda w, obj, user: {"note": "أرفقت عقد الإيجار", "send": "1"},
+    # The owner's own mobile (nothing to confirm) and a new e-mail.
+    "portal:details": lambda w, obj, user: {
+        "mobile": w.owner.mobile if hasattr(w, "owner") else "0551234567", "email": "owner@example.org",
+        "preferred_channel": "sms", "language": "ar"},
+    "portal:details_mobile": lambda w, obj, user: {"code": "123456"},
     "interactions:send_message": lambda w, obj, user: {
         "message": "appointment_reminder", "date": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
         "time": "10:30 ص", "place": "مقر الجمعية", "channel": "sms", "send": "1",
@@ -658,6 +677,12 @@ WRITTEN = {
     "portal:apply": None,
     "portal:apply_details": None,
     "portal:upload": None,
+    # The beneficiary's own acts: no staff member gets in (what the owner writes: test_portal_access.py).
+    "portal:declare": None,
+    "portal:declare_code": None,
+    "portal:answer": None,
+    "portal:details": None,
+    "portal:details_mobile": None,
     "interactions:send_message": EventType.MESSAGE_SENT_BY_HAND,
     "wording:edit": EventType.MESSAGE_TEMPLATE_CHANGED,
     # The draft filled in with sample values: nothing saved.

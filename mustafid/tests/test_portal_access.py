@@ -40,6 +40,18 @@ portal:apply_details -            POST   portal portal 302    302
 portal:sent       case_approved   GET    portal portal 404    200
 portal:upload     case_received   POST   portal portal 302    404
 portal:upload     case_approved   POST   portal portal 404    400
+portal:declare    case_approved   GET    portal portal 404    302
+portal:declare    case_approved   POST   portal portal 404    302
+portal:declare    case_received   GET    portal portal 302    404
+portal:declare_code case_approved GET    portal portal 404    302
+portal:declare_code case_approved POST   portal portal 404    302
+portal:answer     case_approved   GET    portal portal 404    302
+portal:answer     case_approved   POST   portal portal 404    302
+portal:answer     case_received   POST   portal portal 302    404
+portal:details    -               GET    portal portal 200    200
+portal:details    -               POST   portal portal 302    302
+portal:details_mobile -           GET    portal portal 302    302
+portal:details_mobile -           POST   portal portal 302    302
 """
 ROWS = []
 for _line in PORTAL_MATRIX.strip().splitlines():
