@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mustafid.association.models import Branch, Channel, PolicyVersion, bilingual
-from mustafid.audit.actors import ActedBy, actor_columns
+from mustafid.audit.actors import ActedBy, ActorKind, actor_columns
 from mustafid.beneficiaries.models import Beneficiary
 
 DUE_SOON_DAYS = 3
@@ -263,6 +263,15 @@ class Case(models.Model):
                 fields=["received_at", "id"],
                 name="case_waiting_idx",
                 condition=models.Q(status__in=[status.value for status in WAITING_ON_INTAKE]),
+            ),
+            # The officer's «طلبات من بوابة المستفيد» (reports/views.py `home`): the waiting requests the applicants
+            # opened themselves, oldest first. Few among many: read from `case_waiting_idx`, finding none meant
+            # reading every waiting request (110 ms at half a million).
+            models.Index(
+                fields=["received_at", "id"],
+                name="case_portal_waiting_idx",
+                condition=models.Q(status__in=[status.value for status in WAITING_ON_INTAKE],
+                                   received_by_kind__in=[ActorKind.BENEFICIARY.value, ActorKind.GUARDIAN.value]),
             ),
         ]
 
