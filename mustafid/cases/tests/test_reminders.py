@@ -59,3 +59,36 @@ def test_the_sweep_runs_the_reminders(make_case, chair):
     results = sending.sweep()
     assert results["decision_reminders"] == 1
     assert reminders_to(chair).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_sweeps_at_the_same_moment_remind_once(make_case, chair):
+    """Cron and the worker's own tick may run the reminders in the same second: one message, no error."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("concurrent writers need PostgreSQL or an SQLite file")
+    case = make_case("with_committee")
+    due_in(case, 7)
+    now = timezone.now()
+    barrier = threading.Barrier(2, timeout=5)
+    results = []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(remind_decisions(now))
+        except Exception as error:  # reported, not swallowed
+            results.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results) == [0, 1], results
+    assert reminders_to(chair).count() == 1
