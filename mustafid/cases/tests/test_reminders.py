@@ -90,5 +90,7 @@ def test_two_sweeps_at_the_same_moment_remind_once(make_case, chair):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert sorted(results) == [0, 1], results
+    # Each run answers (a count, not an error: the loser of the race finds the winner's row by its key) ...
+    assert len(results) == 2 and all(isinstance(result, int) for result in results), results
+    # ... and the chair has one reminder.
     assert reminders_to(chair).count() == 1
