@@ -17,4 +17,9 @@ class PortalConfig(AppConfig):
         from . import account
 
         account.register_messages()
+        # The tracking code and the acknowledgment of a message sent from the website (public.py).
+        from . import public
+
+        catalogue.register(public.TRACK_CODE_MESSAGE)
+        catalogue.register(public.CONTACT_RECEIVED_MESSAGE)
         sending.register_periodic("portal_prune", actions.prune)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import account_views, apply_views, views
+from . import account_views, apply_views, public_views, views
 
 app_name = "portal"
 
@@ -20,6 +20,14 @@ urlpatterns = [
     path("requests/<int:pk>/answer/", account_views.answer, name="answer"),
     path("details/", account_views.details, name="details"),
     path("details/mobile/", account_views.details_mobile, name="details_mobile"),
+    # Open to everyone (and, signed in, the beneficiary's own): public_views.py.
+    path("contact/", public_views.contact, name="contact"),
+    path("contact/sent/", public_views.contact_sent, name="contact_sent"),
+    path("track/", public_views.track, name="track"),
+    path("track/code/", public_views.track_code, name="track_code"),
+    path("track/status/", public_views.track_status, name="track_status"),
+    path("contacts/", public_views.contacts, name="contacts"),
+    path("services/", public_views.services, name="services"),
     path("apply/", apply_views.choose, name="apply"),
     path("apply/request/", apply_views.details, name="apply_details"),
     path("requests/<int:pk>/sent/", apply_views.sent, name="sent"),

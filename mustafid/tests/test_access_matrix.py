@@ -259,6 +259,20 @@ portal:requests                -                          GET    portal portal p
 portal:request                 case_approved              GET    portal portal portal portal portal portal portal portal portal portal
 portal:letter                  case_approved              GET    portal portal portal portal portal portal portal portal portal portal
 portal:messages                -                          GET    portal portal portal portal portal portal portal portal portal portal
+# Open to everyone (portal/public_views.py): «تواصل معنا» (the matrix posts a robot's form: its honeypot filled, it
+# looks sent and records nothing) and «تتبع طلبي» (any number gets the code page; without a code asked for, the
+# code and the status pages go back to the number: 302 to /portal/track/). A beneficiary's own contacts and services
+# send everyone else to the portal's sign-in.
+portal:contact                 -                          GET    200   200   200   200   200   200   200   200   200   200
+portal:contact                 -                          POST   302   302   302   302   302   302   302   302   302   302
+portal:contact_sent            -                          GET    302   302   302   302   302   302   302   302   302   302
+portal:track                   -                          GET    200   200   200   200   200   200   200   200   200   200
+portal:track                   -                          POST   302   302   302   302   302   302   302   302   302   302
+portal:track_code              -                          GET    302   302   302   302   302   302   302   302   302   302
+portal:track_code              -                          POST   302   302   302   302   302   302   302   302   302   302
+portal:track_status            -                          GET    302   302   302   302   302   302   302   302   302   302
+portal:contacts                -                          GET    portal portal portal portal portal portal portal portal portal portal
+portal:services                -                          GET    portal portal portal portal portal portal portal portal portal portal
 # Applying from home (portal/apply_views.py): only a signed-in beneficiary; staff are sent to the portal's sign-in.
 portal:apply                   -                          GET    portal portal portal portal portal portal portal portal portal portal
 portal:apply                   -                          POST   portal portal portal portal portal portal portal portal portal portal
@@ -588,6 +602,11 @@ PAYLOADS = {
     "portal:start": lambda w, obj, user: {"national_id": generate_national_id("2", 98_765_432)},
     "portal:code": lambda w, obj, user: {"code": "123456"},
     "portal:sign_out": lambda w, obj, user: {},
+    # A robot's form: the honeypot filled (portal/tests/test_public.py posts real ones).
+    "portal:contact": lambda w, obj, user: {"name": "زائر", "mobile": "0551234567", "kind": "inquiry",
+                                            "text": "سؤال", "website": "http://spam.example"},
+    "portal:track": lambda w, obj, user: {"number": "R-2020-99999"},
+    "portal:track_code": lambda w, obj, user: {"code": "123456"},
     "portal:apply": lambda w, obj, user: {"support_type": SupportType.objects.filter(active=True).first().pk},
     "portal:apply_details": lambda w, obj, user: {"need": "أحتاج مساعدة في دفع إيجار البيت"},
     "portal:upload": lambda w, obj, user: {
@@ -672,6 +691,11 @@ WRITTEN = {
     "portal:start": None,
     "portal:code": None,
     "portal:sign_out": None,
+    # A robot's contact is not recorded; asking for a tracking code writes its rate-limit row only (as the sign-in);
+    # without a code asked for, a code changes nothing.
+    "portal:contact": None,
+    "portal:track": None,
+    "portal:track_code": None,
     # Applying from home: every staff persona is sent to the portal's sign-in, so nothing is written here (the
     # beneficiary's own writes, audited as theirs: test_portal_access.py and portal/tests/test_apply.py).
     "portal:apply": None,

@@ -33,6 +33,16 @@ portal:requests   -               GET    portal portal 200    200
 portal:request    case_approved   GET    portal portal 404    200
 portal:letter     case_approved   GET    portal portal 404    200
 portal:messages   -               GET    portal portal 200    200
+portal:contact    -               GET    200    200    200    200
+portal:contact    -               POST   302    302    302    302
+portal:contact_sent -             GET    302    302    302    302
+portal:track      -               GET    200    200    200    200
+portal:track      -               POST   302    302    302    302
+portal:track_code -               GET    302    302    302    302
+portal:track_code -               POST   302    302    302    302
+portal:track_status -             GET    302    302    302    302
+portal:contacts   -               GET    portal portal 200    200
+portal:services   -               GET    portal portal 200    200
 portal:apply      -               GET    portal portal 200    200
 portal:apply      -               POST   portal portal 302    302
 portal:apply_details -            GET    portal portal 302    302

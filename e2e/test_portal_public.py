@@ -1,0 +1,67 @@
+"""Without signing in, on a phone (390×844): «تواصل معنا» sends an inquiry and shows its reference number, which
+the officer then finds in the contacts list; «تتبع طلبي» shows a request's status after the code read from the demo's
+messages folder (the demo transport is the phone), and nothing else of it."""
+
+import re
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Page, expect
+
+from mustafid.accounts.models import User
+from mustafid.conftest import Outbox, case_at, make_beneficiary
+from mustafid.interactions.models import Interaction
+
+from .axe import assert_accessible
+from .test_portal import ARABIC_INDIC, PHONE, SMALLEST, assert_fits_the_phone, send_the_outbox
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_visitor_sends_an_inquiry_and_tracks_a_request_on_a_phone(page: Page, live_server, demo_association):
+    officer, chair = User.objects.get(username="officer"), User.objects.get(username="chair")
+    beneficiary = make_beneficiary(by=officer)
+    case = case_at("with_committee", beneficiary=beneficiary, officer=officer, committee_member=chair)
+    page.set_viewport_size(PHONE)
+    base = live_server.url
+
+    page.goto(f"{base}/portal/contact/")
+    expect(page.get_by_role("heading", name="تواصل معنا")).to_be_visible()
+    assert_fits_the_phone(page)
+    assert_accessible(page)
+    page.get_by_label("الاسم").fill("سارة أحمد")
+    page.get_by_label("رقم الجوال").fill("0551234567".translate(ARABIC_INDIC))
+    page.get_by_label("اقتراح").check()
+    page.get_by_label("نص الرسالة").fill("أقترح مواعيد مسائية لاستقبال المراجعين.")
+    page.get_by_role("button", name="أرسل", exact=True).click()
+    expect(page.get_by_role("heading", name="وصلت رسالتك")).to_be_visible()
+    contact = Interaction.objects.get(channel="website")
+    expect(page.locator("[data-number]")).to_have_text(str(contact.pk))
+    assert_fits_the_phone(page)
+    assert_accessible(page)
+    assert contact.kind == "suggestion" and contact.contact_mobile == "+966551234567"
+
+    # «تتبع طلبي»: the number as typed on a phone, then the code from the mobile on the request.
+    page.goto(f"{base}/portal/track/")
+    assert_fits_the_phone(page)
+    assert_accessible(page)
+    page.get_by_label("رقم الطلب").fill(case.reference)
+    page.get_by_role("button", name="أرسل رمز المتابعة").click()
+    expect(page.get_by_text("إذا كان رقم الطلب صحيحًا")).to_be_visible()
+    assert_accessible(page)
+    send_the_outbox()
+    codes = [m for m in Outbox(settings.MESSAGES_DIR).messages() if m["Template"] == "portal_track_code"]
+    assert len(codes) == 1 and codes[0]["To"] == beneficiary.mobile
+    code = re.search(r"\d{6}", codes[0]["text"]).group()
+    page.get_by_label("رمز المتابعة").fill(code.translate(ARABIC_INDIC))
+    page.get_by_role("button", name="اعرض حالة الطلب").click()
+    expect(page.get_by_role("heading", name=re.compile("حالة الطلب"))).to_be_visible()
+    expect(page.locator("[data-status]")).to_have_text("طلبك لدى لجنة البحث لاتخاذ القرار.")
+    expect(page.get_by_text("موعد القرار المتوقع")).to_be_visible()
+    text = page.locator("main").inner_text()
+    assert beneficiary.first_name in text and beneficiary.family_name not in text
+    assert beneficiary.national_id not in text and "خطاب" not in text.replace("خطاب القرار ادخل", "")
+    assert_fits_the_phone(page)
+    assert_accessible(page)
+    page.set_viewport_size(SMALLEST)
+    assert_fits_the_phone(page, SMALLEST)

@@ -1,0 +1,156 @@
+"""«تواصل معنا» and «تتبع طلبي» (open to everyone), «تواصلي مع الجمعية» and «الخدمات المقدمة» (signed in).
+
+Every page is `no_store`. The contact's number is shown once after sending (kept in the session, never in the
+address); the tracking view lives in the session for `public.TRACK_MINUTES` after its code.
+"""
+
+import time
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mustafid.cases.models import Case
+from mustafid.lib.errors import ActionRefused
+
+from . import actions, public, session
+from .follow import follow
+from .forms import CodeForm
+from .views import _locked, _pad, wait_words
+
+# Session keys: the contact just sent (its number and kind, shown once), the tracking code asked for, and the
+# request the code opened (with when it stops).
+CONTACT_SENT = "portal_contact_sent"
+TRACK_CHALLENGE = "portal_track_challenge"
+TRACK_CASE = "portal_track_case"
+TRACKED = "portal_tracked"
+
+
+def _contact_locked(request, wait):
+    return render(request, "portal/public/contact_wait.html", {"wait": wait_words(wait)}, status=429)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@session.no_store
+def contact(request):
+    """«تواصل معنا»: an inquiry, a complaint or a suggestion; signed in, it is the beneficiary's own."""
+    beneficiary = session.current(request)
+    request.beneficiary = beneficiary
+    form = public.ContactForm(request.POST if request.method == "POST" else None, signed_in=beneficiary is not None)
+    if request.method == "POST" and form.is_valid():
+        if form.is_robot:
+            # A robot filled the hidden field: it sees a success, nothing is recorded.
+            request.session[CONTACT_SENT] = {"number": None}
+            return redirect("portal:contact_sent")
+        data = form.cleaned_data
+        try:
+            sent = public.send_contact(
+                kind=data["kind"], text=data["text"], beneficiary=beneficiary, name=data.get("name", ""),
+                mobile=data.get("mobile") or "", email=data.get("email") or "",
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            if sent.wait:
+                return _contact_locked(request, sent.wait)
+            request.session[CONTACT_SENT] = {
+                "number": sent.contact.pk, "by_sms": bool(data.get("mobile") or (beneficiary and beneficiary.mobile)),
+            }
+            return redirect("portal:contact_sent")
+    return render(request, "portal/public/contact.html", {"form": form, "portal_section": "contact"})
+
+
+@require_GET
+@session.no_store
+def contact_sent(request):
+    request.beneficiary = session.current(request)
+    sent = request.session.pop(CONTACT_SENT, None)
+    if sent is None:
+        return redirect("portal:contact")
+    return render(request, "portal/public/contact_sent.html", {"sent": sent, "portal_section": "contact"})
+
+
+@require_GET
+@session.beneficiary_required
+def contacts(request):
+    """«تواصلي مع الجمعية»: their own contacts, as `public.own_contacts` allows."""
+    return render(request, "portal/public/contacts.html",
+                  {"contacts": public.own_contacts(request.beneficiary), "portal_username": public.PORTAL_USERNAME,
+                   "portal_section": "contacts"})
+
+
+@require_GET
+@session.beneficiary_required
+def services(request):
+    """«الخدمات المقدمة»: the services delivered on their requests, with dates and amounts or quantities."""
+    return render(request, "portal/public/services.html",
+                  {"deliveries": public.own_deliveries(request.beneficiary), "portal_section": "services"})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@session.no_store
+def track(request):
+    """«تتبع طلبي»: the request's number; a code to the mobile on the request, the same answer for any number."""
+    form = public.TrackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        began = time.monotonic()
+        year, serial = form.cleaned_data["number"]
+        asked = public.request_track_code(year, serial)
+        _pad(began)
+        if asked.wait:
+            return _locked(request, asked.wait)
+        request.session.pop(TRACKED, None)
+        request.session[TRACK_CHALLENGE] = asked.challenge.pk
+        request.session[TRACK_CASE] = asked.case_id
+        return redirect("portal:track_code")
+    return render(request, "portal/public/track.html", {"form": form, "portal_section": "track"})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@session.no_store
+def track_code(request):
+    challenge = request.session.get(TRACK_CHALLENGE)
+    if challenge is None:
+        return redirect("portal:track")
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    form.fields["code"].label = _("رمز المتابعة")
+    if request.method == "POST" and form.is_valid():
+        attempt = public.try_track_code(challenge, request.session.get(TRACK_CASE), form.cleaned_data["code"])
+        if attempt.case is not None:
+            for key in (TRACK_CHALLENGE, TRACK_CASE):
+                request.session.pop(key, None)
+            request.session[TRACKED] = {"case": attempt.case.pk,
+                                        "until": time.time() + public.TRACK_MINUTES * 60}
+            return redirect("portal:track_status")
+        if attempt.wait or attempt.reason == "gone":
+            for key in (TRACK_CHALLENGE, TRACK_CASE):
+                request.session.pop(key, None)
+            if attempt.wait:
+                return _locked(request, attempt.wait)
+            return redirect("portal:track")
+        form.add_error("code", attempt.message)
+    return render(request, "portal/public/track_code.html",
+                  {"form": form, "validity": wait_words(actions.code_minutes() * 60), "portal_section": "track"})
+
+
+@require_GET
+@session.no_store
+def track_status(request):
+    """One request's status and due date, for `TRACK_MINUTES` after its code: no documents, no letter, no
+    personal data but the first name."""
+    tracked = request.session.get(TRACKED)
+    if not tracked or tracked.get("until", 0) < time.time():
+        request.session.pop(TRACKED, None)
+        if tracked:
+            messages.info(request, _("انتهت مدة عرض حالة الطلب. اطلب رمزًا جديدًا لعرضها مرة أخرى."))
+        return redirect("portal:track")
+    case = Case.objects.select_related("beneficiary").filter(pk=tracked["case"]).first()
+    if case is None:
+        request.session.pop(TRACKED, None)
+        return redirect("portal:track")
+    followed = follow(case)
+    return render(request, "portal/public/track_status.html", {
+        "f": followed, "first_name": case.beneficiary.first_name, "reference": case.reference,
+        "portal_section": "track",
+    })
