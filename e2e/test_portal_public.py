@@ -65,3 +65,52 @@ def test_a_visitor_sends_an_inquiry_and_tracks_a_request_on_a_phone(page: Page, 
     assert_accessible(page)
     page.set_viewport_size(SMALLEST)
     assert_fits_the_phone(page, SMALLEST)
+
+
+def test_a_signed_in_beneficiary_sends_a_complaint_and_reads_their_contacts_and_services(page: Page, live_server,
+                                                                                       demo_association):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from mustafid.services.actions import record_delivery
+    from mustafid.services.models import Service
+
+    officer, chair = User.objects.get(username="officer"), User.objects.get(username="chair")
+    beneficiary = make_beneficiary(by=officer)
+    case = case_at("registered", beneficiary=beneficiary, officer=officer, committee_member=chair)
+    record_delivery(case, service=Service.objects.filter(measure="amount").first(), quantity=Decimal("500"),
+                    delivered_on=timezone.localdate(), by=officer)
+    page.set_viewport_size(PHONE)
+    base = live_server.url
+    page.goto(f"{base}/portal/")
+    page.get_by_label("رقم الهوية الوطنية أو الإقامة").fill(beneficiary.national_id)
+    page.get_by_role("button", name="أرسل رمز الدخول").click()
+    send_the_outbox()
+    sign_in = [m for m in Outbox(settings.MESSAGES_DIR).messages() if m["Template"] == "portal_code"]
+    page.get_by_label("رمز الدخول").fill(re.search(r"\d{6}", sign_in[0]["text"]).group())
+    page.get_by_role("button", name="دخول").click()
+    expect(page.get_by_role("heading", level=1, name="طلباتي")).to_be_visible()
+
+    page.get_by_role("link", name="تواصلي مع الجمعية").click()
+    expect(page.get_by_role("heading", name="تواصلي مع الجمعية")).to_be_visible()
+    assert_fits_the_phone(page)
+    assert_accessible(page)
+    page.locator("main").get_by_role("link", name="تواصل معنا").click()
+    expect(page.get_by_label("الاسم")).to_have_count(0)  # their record answers for them
+    page.get_by_label("شكوى").check()
+    page.get_by_label("نص الرسالة").fill("لم يصلني رد على اتصالي.")
+    page.get_by_role("button", name="أرسل", exact=True).click()
+    expect(page.get_by_role("heading", name="وصلت رسالتك")).to_be_visible()
+    page.get_by_role("link", name="تواصلي مع الجمعية").first.click()
+    expect(page.locator("[data-contact]").filter(has_text="لم يصلني رد على اتصالي.")).to_have_count(1)
+    assert_fits_the_phone(page)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="الخدمات المقدمة").click()
+    expect(page.locator("[data-delivery]")).to_have_count(1)
+    expect(page.locator("[data-delivery]")).to_contain_text("500")
+    assert_fits_the_phone(page)
+    assert_accessible(page)
+    page.set_viewport_size(SMALLEST)
+    assert_fits_the_phone(page, SMALLEST)
