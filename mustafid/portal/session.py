@@ -40,7 +40,9 @@ def start(request, beneficiary):
 
 
 def end(request):
-    for key in (BENEFICIARY, SEEN, SINCE, CHALLENGE):
+    """Sign out of the portal: every portal key of the session goes (a tracking view, a code being asked,
+    a contact just sent), so a shared phone's next user finds nothing of it; a staff sign-in stays."""
+    for key in [key for key in request.session.keys() if key.startswith("portal_")]:
         request.session.pop(key, None)
     request.session.cycle_key()
 

@@ -310,3 +310,15 @@ def test_hostile_input_never_gets_a_server_error(make_case, url, field):
         assert response.status_code < 500, (url, value[:80])
 
     posting()
+
+
+def test_signing_out_also_ends_a_tracking_view_opened_in_the_same_browser(client, make_case):
+    from .conftest import sign_in
+
+    case = make_case("with_committee")
+    ask_track(client, case.reference)
+    send_track_code(client, track_code_of(case.beneficiary))
+    assert client.get("/portal/track/status/").status_code == 200
+    sign_in(client, case.beneficiary)
+    client.post("/portal/sign-out/")
+    assert client.get("/portal/track/status/")["Location"] == "/portal/track/"
