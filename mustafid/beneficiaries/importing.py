@@ -20,16 +20,18 @@ history starts with its import), whose data names the file, the line and the bat
 copying the values (they are on the record; later changes are audited with old and new values).
 """
 
+import collections
 import csv
 import datetime
 import io
+import multiprocessing
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -472,6 +474,7 @@ class ImportResult:
     rejected: list = field(default_factory=list)  # Rejected, the already registered included
     batches: int = 0
     dry_run: bool = False
+    writers: int = 1  # processes that wrote the batches
 
     @property
     def rejected_count(self):
@@ -494,7 +497,7 @@ def _creator(by, created_by):
 
 
 def import_beneficiaries(rows, *, by, default_branch=None, dry_run=False, batch_size=DEFAULT_BATCH_SIZE,
-                         source="", created_by=None, progress=None, total=None):
+                         source="", created_by=None, progress=None, total=None, workers=1):
     """Check every row and add the good ones to the registry, `batch_size` rows per transaction.
 
     `rows`: `ImportRow`s (see `Table.mapped`). `by`: a staff user or an `Actor` (the command acts as
@@ -502,6 +505,8 @@ def import_beneficiaries(rows, *, by, default_branch=None, dry_run=False, batch_
     their creator (default: `by`, or the first active manager when `by` is the system).
     `default_branch`: for rows that name none (default: the head office). `progress(done, total)`
     is called after each batch. `dry_run` writes nothing and counts what would be created.
+    `workers` > 1 (the command's --workers, PostgreSQL only): this process checks the rows and `workers`
+    forked processes write the batches, each batch still one transaction (see `_Writers`).
 
     A row is rejected with its reasons when a field fails the registration form's rules, when its
     national ID appears earlier in the file, or when the ID is already registered («مسجل من قبل»,
@@ -515,35 +520,130 @@ def import_beneficiaries(rows, *, by, default_branch=None, dry_run=False, batch_
     result = ImportResult(dry_run=dry_run)
     seen = {}  # national ID -> the line it first appeared on
     batch = []
-    for row in rows:
-        result.total += 1
-        fields, reasons = checker.check(row.values)
-        national_id = fields.get("national_id")
-        if national_id:
-            if national_id in seen:
-                reasons.append(_("رقم الهوية مكرر في الملف (السطر %(line)s)") % {"line": seen[national_id]})
+    writers = _Writers(workers, result, actor, creator, source, progress, total) if _parallel(workers, dry_run) \
+        else None
+    result.writers = workers if writers else 1
+    try:
+        for row in rows:
+            result.total += 1
+            fields, reasons = checker.check(row.values)
+            national_id = fields.get("national_id")
+            if national_id:
+                if national_id in seen:
+                    reasons.append(_("رقم الهوية مكرر في الملف (السطر %(line)s)") % {"line": seen[national_id]})
+                else:
+                    seen[national_id] = row.line
+            if reasons:
+                result.rejected.append(Rejected(row.line, row.original, reasons))
             else:
-                seen[national_id] = row.line
-        if reasons:
-            result.rejected.append(Rejected(row.line, row.original, reasons))
-        else:
-            batch.append((row, fields))
-        if result.total % batch_size == 0:
-            _flush(batch, result, actor, creator, source, dry_run)
-            batch = []
-            if progress:
-                progress(result.total, total)
-    if batch or result.total % batch_size:
-        _flush(batch, result, actor, creator, source, dry_run)
-        if progress:
-            progress(result.total, total)
+                batch.append((row, fields))
+            if result.total % batch_size == 0:
+                if writers:
+                    writers.send(batch, result.total)
+                else:
+                    _flush(batch, result, actor, creator, source, dry_run)
+                    if progress:
+                        progress(result.total, total)
+                batch = []
+        if batch or result.total % batch_size:
+            if writers:
+                writers.send(batch, result.total)
+            else:
+                _flush(batch, result, actor, creator, source, dry_run)
+                if progress:
+                    progress(result.total, total)
+        if writers:
+            writers.finish()
+    finally:
+        if writers:
+            writers.close()
     result.rejected.sort(key=lambda rejected: rejected.line)
     return result
 
 
-def _flush(batch, result, actor, creator, source, dry_run):
+def _parallel(workers, dry_run):
+    """Whether batches go to forked writer processes: asked for, PostgreSQL (SQLite has one writer at a time),
+    a real write, and not inside a transaction of the caller (a child cannot join it)."""
+    return workers > 1 and not dry_run and connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+class _Writers:
+    """`workers` forked processes writing the batches this process has checked.
+
+    Each child has its own database connection (this process closes its own before forking, so no child ever
+    uses the parent's socket) and writes a batch as `_flush` does: one transaction, IDs registered meanwhile
+    skipped. Two batches written at the same moment may deadlock on the name index's shared vocabulary rows;
+    PostgreSQL rolls one back whole and the child writes it again. At most two batches per process wait in
+    the queue, so memory stays bounded whatever the file's size; results come back in the order sent.
+    """
+
+    def __init__(self, workers, result, actor, creator, source, progress, total):
+        self.result, self.progress, self.total = result, progress, total
+        self.pending = collections.deque()
+        connections.close_all()
+        self.pool = multiprocessing.get_context("fork").Pool(
+            workers, initializer=_writer_started, initargs=(actor, creator.pk, source))
+        self.limit = workers * 2
+
+    def send(self, batch, done):
+        self.result.batches += 1
+        payload = [(row.line, row.original, _by_key(fields)) for row, fields in batch]
+        self.pending.append((self.pool.apply_async(_write_in_child, (payload, self.result.batches)), done))
+        while len(self.pending) > self.limit:
+            self._collect()
+
+    def _collect(self):
+        waiting, done = self.pending.popleft()
+        created, registered = waiting.get()
+        self.result.created += created
+        for line, original in registered:
+            self.result.already_registered += 1
+            self.result.rejected.append(Rejected(line, original, [str(ALREADY_REGISTERED)]))
+        if self.progress:
+            self.progress(done, self.total)
+
+    def finish(self):
+        while self.pending:
+            self._collect()
+
+    def close(self):
+        self.pool.terminate()
+        self.pool.join()
+
+
+def _by_key(fields):
+    """A checked row's fields with the region, branch and category as keys (what crosses to a child)."""
+    return {f"{name}_id" if isinstance(value, models.Model) else name: value.pk if isinstance(value, models.Model)
+            else value for name, value in fields.items()}
+
+
+_child = {}
+
+
+def _writer_started(actor, creator_pk, source):
+    connections.close_all()  # inherited closed; this child opens its own on first use
+    _child.update(actor=actor, creator=User.objects.get(pk=creator_pk), source=source)
+
+
+def _write_in_child(payload, number):
+    result = ImportResult(batches=number)
+    batch = [(ImportRow(line, {}, original), fields) for line, original, fields in payload]
+    for attempt in range(10):
+        try:
+            _flush(batch, result, _child["actor"], _child["creator"], _child["source"], False, count=False)
+            break
+        except OperationalError as error:
+            # A deadlock with the other writer rolled the whole batch back: write it again.
+            if "deadlock" not in str(error).lower() or attempt == 9:
+                raise
+            result = ImportResult(batches=number)
+    return result.created, [(rejected.line, rejected.original) for rejected in result.rejected]
+
+
+def _flush(batch, result, actor, creator, source, dry_run, *, count=True):
     """Write one batch in one transaction; a clash with a registration made meanwhile is retried once."""
-    result.batches += 1
+    if count:
+        result.batches += 1
     if not batch:
         return
     for attempt in range(3):

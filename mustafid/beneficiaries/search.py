@@ -415,21 +415,33 @@ def people_holding(groups, *, limit, scope=None, extra=None, first_at=None):
     return sorted(found, reverse=True)[:limit]
 
 
+def _first_name_ids(ids):
+    """A name set holds its first name's token ids negated (so «first name is X» is one overlap too)."""
+    return sorted(-pk for pk in ids)
+
+
+def _name_sets(groups, *, scope=None, extra=None):
+    """The name sets (`BeneficiaryNameSet`) holding a word of every group, unordered: `groups` is
+    `[(token ids, None or 0 for «as the first name»), ...]`; `scope` and `extra` as in `people_holding`."""
+    from .models import BeneficiaryNameSet
+
+    sets = BeneficiaryNameSet.objects.order_by()
+    for ids, at in groups:
+        sets = sets.filter(tokens__overlaps=sorted(ids) if at is None else _first_name_ids(ids))
+    if scope is not None and scope.query.where:
+        sets = sets.filter(beneficiary__in=scope.values("pk"))
+    if extra is not None:
+        sets = sets.filter(extra)
+    return sets
+
+
 def _by_name_sets(groups, *, limit, scope=None, extra=None):
     """`people_holding` on PostgreSQL when few are expected to hold the words: one GIN bitmap intersection
     of the name sets (`BeneficiaryNameSet`), every matching id read (no ORDER BY … LIMIT, which would tempt
     the planner to walk the primary key backwards) and the newest kept here. None when more than SET_READ
     hold them: the caller reads the (token, beneficiary) index newest first instead. Same people, same order."""
-    from .models import BeneficiaryNameSet
-
-    sets = BeneficiaryNameSet.objects.all()
-    for ids, _weight, at in groups:
-        sets = sets.filter(tokens__overlaps=sorted(ids) if at is None else sorted(-pk for pk in ids))
-    if scope is not None and scope.query.where:
-        sets = sets.filter(beneficiary__in=scope.values("pk"))
-    if extra is not None:
-        sets = sets.filter(extra)
-    found = list(sets.order_by().values_list("beneficiary_id", flat=True)[:SET_READ + 1])
+    sets = _name_sets([(ids, at) for ids, _weight, at in groups], scope=scope, extra=extra)
+    found = list(sets.values_list("beneficiary_id", flat=True)[:SET_READ + 1])
     if len(found) > SET_READ:
         return None
     return sorted(found, reverse=True)[:limit]
@@ -442,15 +454,9 @@ def _by_name_sets_staged(groups, *, wanted, scope=None):
     SET_READ hold them (the caller reads the rows)."""
     from django.db.models import BooleanField, ExpressionWrapper
 
-    from .models import BeneficiaryNameSet
-
-    sets = BeneficiaryNameSet.objects.all()
-    for ids, _weight in groups:
-        sets = sets.filter(tokens__overlaps=sorted(ids))
-    if scope is not None and scope.query.where:
-        sets = sets.filter(beneficiary__in=scope.values("pk"))
-    first_name = ExpressionWrapper(Q(tokens__overlaps=sorted(-pk for pk in groups[0][0])), output_field=BooleanField())
-    rows = list(sets.order_by().annotate(first=first_name).values_list("beneficiary_id", "first")[:SET_READ + 1])
+    sets = _name_sets([(ids, None) for ids, _weight in groups], scope=scope)
+    first_name = ExpressionWrapper(Q(tokens__overlaps=_first_name_ids(groups[0][0])), output_field=BooleanField())
+    rows = list(sets.annotate(first=first_name).values_list("beneficiary_id", "first")[:SET_READ + 1])
     if len(rows) > SET_READ:
         return None
     rows.sort(reverse=True)

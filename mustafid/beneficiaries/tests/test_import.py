@@ -14,7 +14,7 @@ from django.urls import reverse
 from mustafid.audit.actors import ActorKind
 from mustafid.audit.models import AuditEvent, EventType
 from mustafid.beneficiaries import import_views, importing
-from mustafid.beneficiaries.models import Beneficiary
+from mustafid.beneficiaries.models import Beneficiary, BeneficiaryNameSet
 from mustafid.conftest import make_beneficiary
 from mustafid.lib.saudi import generate_national_id
 
@@ -482,3 +482,38 @@ def test_a_registration_made_between_the_check_and_the_write_is_skipped_not_a_fa
     assert "2 imported, 1 already registered" in output
     assert imported(101, 102, 103) == {nid(101), nid(102), nid(103)}
     assert AuditEvent.objects.filter(data__import__file="race.csv").count() == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_writer_processes_import_what_one_would_with_whole_batches_and_every_audit_row(tmp_path, staff):
+    """`--workers 2`: this process checks, two forked processes write (PostgreSQL); on SQLite the option writes
+    with one process. Either way the outcome is the single-process one, and a second run imports nothing."""
+    from django.db import connection
+
+    make_beneficiary(by=staff["officer"], national_id=nid(50))
+    good = list(range(200, 223))
+    rows = [row(seed) for seed in good] + [row(50), row(4, national_id=bad_check_digit(4)), row(201)]
+    path = write_csv(tmp_path / "many.csv", rows)
+    rejected_out = tmp_path / "rejected.csv"
+
+    output = run(path, "--workers", "2", "--batch-size", "4", "--rejected-out", str(rejected_out))
+
+    assert f"{len(rows)} rows: {len(good)} imported, 1 already registered" in output
+    assert ("2 writing processes" in output) == (connection.vendor == "postgresql")
+    assert imported(*good) == {nid(seed) for seed in good}
+    headers, rejected = read_rejected(rejected_out)
+    reasons = {values[-2]: values[-1] for values in rejected}
+    assert reasons[str(len(good) + 2)] == "مسجل من قبل"
+    assert "رقم الهوية غير صحيح" in reasons[str(len(good) + 3)]
+    assert "رقم الهوية مكرر في الملف (السطر 3)" in reasons[str(len(good) + 4)]
+    # One audit row per record, naming its line and its batch (4 rows a batch: lines 2-5 are batch 1, ...).
+    audits = AuditEvent.objects.filter(event_type=EventType.BENEFICIARY_CREATED, data__import__file="many.csv")
+    assert sorted(audit.data["import"]["line"] for audit in audits) == [seed - 198 for seed in good]
+    assert {audit.data["import"]["line"]: audit.data["import"]["batch"] for audit in audits}[9] == 2
+    # Found by name like any registered person: the name index is written with each batch.
+    assert BeneficiaryNameSet.objects.filter(beneficiary__national_id__in=[nid(seed) for seed in good]).count() \
+        == len(good)
+
+    again = run(path, "--workers", "2", "--batch-size", "4")
+    assert f"0 imported, {len(good) + 1} already registered" in again
+    assert audits.count() == len(good)
