@@ -26,7 +26,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# Lighthouse, for the portal's accessibility test (e2e/test_portal_accessibility.py): pinned by its lock file, run by
+# Node with Debian's Chromium. Without npm the test is skipped on a workstation (CI installs Node: .ci/run).
+LIGHTHOUSE := tools/lighthouse/node_modules/.package-lock.json
+$(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix tools/lighthouse --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: Lighthouse is not installed (its test is skipped outside CI)"; fi
+
+install: $(VENV)/.installed $(LIGHTHOUSE)
 
 migrate: install
 	@mkdir -p var

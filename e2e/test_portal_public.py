@@ -31,15 +31,15 @@ def test_a_visitor_sends_an_inquiry_and_tracks_a_request_on_a_phone(page: Page, 
     assert_accessible(page)
     page.get_by_label("الاسم").fill("سارة أحمد")
     page.get_by_label("رقم الجوال").fill("0551234567".translate(ARABIC_INDIC))
-    page.get_by_label("اقتراح").check()
-    page.get_by_label("نص الرسالة").fill("أقترح مواعيد مسائية لاستقبال المراجعين.")
+    page.get_by_label("استفسار").check()  # an inquiry is a contact (a suggestion goes to the register)
+    page.get_by_label("نص الرسالة").fill("هل تستقبلون المراجعين في المساء؟")
     page.get_by_role("button", name="أرسل", exact=True).click()
     expect(page.get_by_role("heading", name="وصلت رسالتك")).to_be_visible()
     contact = Interaction.objects.get(channel="website")
     expect(page.locator("[data-number]")).to_have_text(str(contact.pk))
     assert_fits_the_phone(page)
     assert_accessible(page)
-    assert contact.kind == "suggestion" and contact.contact_mobile == "+966551234567"
+    assert contact.kind == "inquiry" and contact.contact_mobile == "+966551234567"
 
     # «تتبع طلبي»: the number as typed on a phone, then the code from the mobile on the request.
     page.goto(f"{base}/portal/track/")
@@ -101,9 +101,15 @@ def test_a_signed_in_beneficiary_sends_a_complaint_and_reads_their_contacts_and_
     page.get_by_label("شكوى").check()
     page.get_by_label("نص الرسالة").fill("لم يصلني رد على اتصالي.")
     page.get_by_role("button", name="أرسل", exact=True).click()
+    # A complaint goes to the association's register, with its reference number and expected reply date.
     expect(page.get_by_role("heading", name="وصلت رسالتك")).to_be_visible()
+    reference = page.locator("[data-reference]").inner_text().strip()
+    assert re.fullmatch(r"FB-\d{4}-\d{5}", reference), reference
+    expect(page.locator("[data-due]")).to_be_visible()
     page.get_by_role("link", name="تواصلي مع الجمعية").first.click()
-    expect(page.locator("[data-contact]").filter(has_text="لم يصلني رد على اتصالي.")).to_have_count(1)
+    item = page.locator("[data-feedback]").filter(has_text="لم يصلني رد على اتصالي.")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text(reference)
     assert_fits_the_phone(page)
     assert_accessible(page)
 

@@ -44,6 +44,8 @@ class Disclosure:
     # Whether the reader sees everything (IDs in full, household, documents, requests).
     complete: bool
     record: object
+    # A self-registration from the portal not yet checked by an officer («بانتظار تحقق الموظف»): said to every reader.
+    awaiting_verification: bool = False
 
     def get_absolute_url(self):
         return self.record.get_absolute_url()
@@ -81,8 +83,38 @@ def disclose(beneficiary, reader):
         awareness_consent=beneficiary.awareness_consent if complete else None,
         complete=complete,
         record=beneficiary,
+        awaiting_verification=beneficiary.awaiting_verification,
     )
 
 
 def disclose_all(beneficiaries, reader):
     return [disclose(beneficiary, reader) for beneficiary in beneficiaries]
+
+
+@dataclass(frozen=True)
+class GuardianShown:
+    """A guardian as this reader may see them: the ID and mobile in full only to who sees the beneficiary's."""
+
+    pk: int
+    name: str
+    relation: str
+    national_id: str
+    mobile: str
+    added_at: object
+    ended_at: object
+
+
+def disclose_guardians(beneficiary, reader, *, ended=False):
+    """The beneficiary's active guardians (with `ended`, also the ended ones, newest first), masked as
+    `disclose` masks the beneficiary's own ID and mobile."""
+    complete = bool(getattr(reader, "sees_sensitive_data", False))
+    guardians = beneficiary.guardians.all() if ended else beneficiary.guardians.filter(ended_at__isnull=True)
+    return [
+        GuardianShown(
+            pk=guardian.pk, name=guardian.name, relation=guardian.get_relation_display(),
+            national_id=guardian.national_id if complete else mask_national_id(guardian.national_id),
+            mobile=format_mobile_local(guardian.mobile) if complete else mask_mobile(guardian.mobile),
+            added_at=guardian.added_at, ended_at=guardian.ended_at,
+        )
+        for guardian in guardians.order_by("ended_at", "-added_at", "-pk")
+    ]

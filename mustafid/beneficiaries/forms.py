@@ -5,7 +5,7 @@ from mustafid.association.models import Branch, Region
 from mustafid.lib import arabic
 from mustafid.lib.forms import DualDateField, NationalIdField, SaudiMobileField
 
-from .models import Beneficiary, Category, Gender, HouseholdMember
+from .models import Beneficiary, Category, Gender, Guardian, HouseholdMember
 
 SAUDI = {arabic.normalize(word) for word in ("سعودي", "سعودية", "السعودية", "saudi", "saudi arabian")}
 
@@ -30,6 +30,8 @@ class BeneficiaryForm(forms.ModelForm):
         self.user = user
         self.fields["region"].queryset = Region.objects.all()
         self.fields["category"].queryset = Category.objects.filter(active=True)
+        # The model allows none only while a self-registration awaits the officer; staff always choose one.
+        self.fields["category"].required = True
         self.fields["branch"].queryset = Branch.objects.all()
         self.fields["region"].empty_label = _("اختر المنطقة")
         self.fields["category"].empty_label = _("اختر الفئة")
@@ -87,3 +89,60 @@ class HouseholdMemberForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["relation"].choices = [("", _("اختر صلة القرابة"))] + list(HouseholdMember.Relation.choices)
+
+
+class GuardianForm(forms.ModelForm):
+    """«إضافة ولي أمر»: someone who may act for the beneficiary in the portal (actions.add_guardian)."""
+
+    national_id = NationalIdField(label=_("رقم هوية ولي الأمر / إقامته"))
+    mobile = SaudiMobileField(label=_("جوال ولي الأمر"), help_text=_("إليه تُرسل رموز دخوله إلى خدمات المستفيد."))
+
+    class Meta:
+        model = Guardian
+        fields = ["name", "national_id", "mobile", "relation"]
+
+    def __init__(self, *args, beneficiary=None, **kwargs):
+        # Its own prefix: the household form on the same page has a `name` field too (ids must be unique).
+        kwargs.setdefault("prefix", "guardian")
+        super().__init__(*args, **kwargs)
+        self.beneficiary = beneficiary
+        self.fields["name"].widget.attrs["autocomplete"] = "off"
+        self.fields["relation"].choices = [("", _("اختر صلته بالمستفيد"))] + list(Guardian.Relation.choices)
+
+    def clean_national_id(self):
+        national_id = self.cleaned_data["national_id"]
+        if self.beneficiary is not None and national_id == self.beneficiary.national_id:
+            raise forms.ValidationError(_("هذا رقم هوية المستفيد نفسه؛ ولي الأمر شخص آخر."))
+        if self.beneficiary is not None and self.beneficiary.guardians.filter(
+                national_id=national_id, ended_at__isnull=True).exists():
+            raise forms.ValidationError(_("صاحب هذه الهوية ولي أمر لهذا المستفيد من قبل."))
+        return national_id
+
+    def validate_unique(self):
+        # The action refuses a duplicate active guardian itself (the form has no beneficiary field to check with).
+        pass
+
+
+class VerifyRegistrationForm(forms.Form):
+    """The officer's check of a self-registration from the portal: the category (only staff set it) and the
+    branch that serves them. Other corrections go through «تعديل البيانات» first."""
+
+    category = forms.ModelChoiceField(label=_("الفئة"), queryset=Category.objects.none(),
+                                      empty_label=_("اختر الفئة"))
+    branch = forms.ModelChoiceField(label=_("المكتب الفرعي"), queryset=Branch.objects.none(), empty_label=None)
+
+    def __init__(self, *args, user, beneficiary, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(active=True)
+        self.fields["branch"].queryset = Branch.objects.all()
+        self.fields["branch"].initial = beneficiary.branch_id
+        if user.limited_to_branch:
+            self.fields["branch"].queryset = Branch.objects.filter(pk=user.branch_id)
+            self.fields["branch"].disabled = True
+
+
+class RejectRegistrationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("سبب الرفض"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("مثل: البيانات لا تطابق الهوية. يُحفظ في سجل التدقيق."),
+    )

@@ -232,17 +232,32 @@ class Beneficiary(models.Model):
     branch = models.ForeignKey(
         Branch, verbose_name=_("المكتب الفرعي"), on_delete=models.PROTECT, related_name="beneficiaries"
     )
+    # Null only while a self-registration awaits the officer (portal): the officer sets it when verifying.
     category = models.ForeignKey(
-        Category, verbose_name=_("الفئة"), on_delete=models.PROTECT, related_name="beneficiaries"
+        Category, verbose_name=_("الفئة"), on_delete=models.PROTECT, related_name="beneficiaries",
+        null=True, blank=True,
     )
     # Set by the `register_beneficiary` action once the committee approves a request.
     registration_number = models.CharField(_("رقم التسجيل"), max_length=20, blank=True)
     registered_at = models.DateTimeField(_("تاريخ التسجيل"), null=True, blank=True)
     created_at = models.DateTimeField(_("تاريخ الإضافة"), default=timezone.now)
+    # The staff member who added the record; null when the beneficiary registered themselves in the portal
+    # (the audit trail names the beneficiary through the portal as its actor).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("أضافه")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("أضافه"),
+        null=True, blank=True,
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # A first-time applicant may register themselves in the portal (ID, name, mobile confirmed by a code, birth
+    # date, region): the record is «بانتظار تحقق الموظف» until an officer checks it against the ID and sets what
+    # only staff set (the category); a request of theirs is not submitted to the committee before that.
+    self_registered = models.BooleanField(_("سجّل نفسه عبر البوابة"), default=False)
+    awaiting_verification = models.BooleanField(_("بانتظار تحقق الموظف"), default=False)
+    verified_at = models.DateTimeField(_("تاريخ التحقق"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("تحقق منه"),
+        null=True, blank=True,
+    )
 
     objects = BeneficiaryQuerySet.as_manager()
 
@@ -257,6 +272,10 @@ class Beneficiary(models.Model):
             models.Index(fields=["mobile", "id"], name="beneficiary_mobile_idx"),
             # A registration number typed in the search (equality only).
             models.Index(fields=["registration_number"], name="beneficiary_registration_idx"),
+            # The officer's list of self-registrations awaiting verification, oldest first (a few rows).
+            models.Index(
+                fields=["created_at", "id"], name="beneficiary_awaiting_idx", condition=Q(awaiting_verification=True)
+            ),
         ]
 
     def __str__(self):
@@ -340,6 +359,59 @@ class HouseholdMember(models.Model):
 
     def fingerprint_data(self):
         return [self.name, self.relation, self.birth_date.isoformat() if self.birth_date else "", self.national_id]
+
+
+class Guardian(models.Model):
+    """Someone who may act for a beneficiary in the portal: a parent for a minor, a spouse, a son for an elderly
+    parent, a legal guardian. Added and ended by staff (with the audit trail); signs in with their own ID and a
+    code to their own mobile, and everything they do there is recorded as done by the guardian (`Actor`
+    kind «ولي أمر المستفيد عبر البوابة», with their name)."""
+
+    class Relation(models.TextChoices):
+        FATHER = "father", _("أب")
+        MOTHER = "mother", _("أم")
+        SPOUSE = "spouse", _("زوج / زوجة")
+        SON = "son", _("ابن")
+        DAUGHTER = "daughter", _("ابنة")
+        BROTHER = "brother", _("أخ")
+        SISTER = "sister", _("أخت")
+        LEGAL = "legal", _("ولي أمر شرعي أو وكيل")
+        OTHER = "other", _("أخرى")
+
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="guardians")
+    name = models.CharField(_("اسم ولي الأمر"), max_length=120)
+    # Indexed: the portal's sign-in looks a typed ID up among guardians as well as beneficiaries.
+    national_id = models.CharField(_("رقم هوية ولي الأمر"), max_length=10, db_index=True)
+    mobile = models.CharField(_("جوال ولي الأمر"), max_length=16)
+    relation = models.CharField(_("صلته بالمستفيد"), max_length=10, choices=Relation.choices)
+    added_at = models.DateTimeField(_("تاريخ الإضافة"), default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("أضافه")
+    )
+    # Ended, not deleted: what a guardian did stays attributable to them.
+    ended_at = models.DateTimeField(_("تاريخ الإلغاء"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("ألغاه"),
+        null=True, blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("ولي أمر")
+        verbose_name_plural = _("أولياء الأمور")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary", "national_id"], condition=Q(ended_at__isnull=True),
+                name="guardian_one_active_per_id",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_relation_display()})"
+
+    @property
+    def active(self):
+        return self.ended_at is None
 
 
 class NameToken(models.Model):

@@ -15,5 +15,10 @@ urlpatterns = [
     path("<int:pk>/", views.beneficiary_detail, name="detail"),
     path("<int:pk>/edit/", views.beneficiary_edit, name="edit"),
     path("<int:pk>/household/", views.household_add, name="household_add"),
+    # A self-registration from the portal: the officer verifies or rejects it.
+    path("<int:pk>/verify/", views.verify_registration, name="verify"),
+    path("<int:pk>/reject/", views.reject_registration, name="reject"),
     path("<int:pk>/household/<int:member_pk>/remove/", views.household_remove, name="household_remove"),
+    path("<int:pk>/guardians/", views.guardian_add, name="guardian_add"),
+    path("<int:pk>/guardians/<int:guardian_pk>/end/", views.guardian_end, name="guardian_end"),
 ]

@@ -20,13 +20,16 @@ from mustafid.lib.errors import ActionRefused
 
 from . import actions
 from .access import access_beneficiary
-from .disclosure import disclose
+from .disclosure import disclose, disclose_guardians
 from .search import likely_duplicates
-from .forms import BeneficiaryForm, HouseholdMemberForm
+from .forms import (
+    BeneficiaryForm, GuardianForm, HouseholdMemberForm, RejectRegistrationForm, VerifyRegistrationForm,
+)
 from .models import (
     NUMBER_SEARCH_REFUSED,
     SEARCH_LIMIT_MAX,
     Beneficiary,
+    Guardian,
     HouseholdMember,
     number_search_refused,
 )
@@ -227,18 +230,30 @@ def timeline(beneficiary, user):
     return timeline_rows(beneficiary, user)
 
 
-def render_detail(request, beneficiary, *, household_form=None, status=200):
+def render_detail(request, beneficiary, *, household_form=None, guardian_form=None, verify_form=None, reject_form=None,
+                  status=200):
     user = request.user
     # The page is given what the reader may see (disclosure.py), never the record itself.
     shown = disclose(beneficiary, user)
     # Every reader gets the timeline: each source shows only what its app lets this reader see (a volunteer:
     # the contacts they logged, and that a message was sent and its status — no request, no message text).
     context = {"beneficiary": shown, "timeline": timeline(beneficiary, user)}
+    # «أولياء الأمور»: who may act for them in the portal (masked as the beneficiary's own ID and mobile).
+    context.update(
+        guardians=disclose_guardians(beneficiary, user, ended=shown.complete),
+        guardian_form=guardian_form or (GuardianForm(beneficiary=beneficiary) if user.may_intake else None),
+    )
     if shown.complete:
         context.update(
             household=shown.household,
             household_form=household_form or (HouseholdMemberForm() if user.may_intake else None),
             cases=beneficiary.cases.visible_to(user).select_related("support_type"),
+        )
+    # A self-registration from the portal awaiting an officer: verify or reject it (_verify.html).
+    if beneficiary.awaiting_verification and user.may_intake:
+        context.update(
+            verify_form=verify_form or VerifyRegistrationForm(user=user, beneficiary=beneficiary),
+            reject_form=reject_form or RejectRegistrationForm(),
         )
     return render(request, "beneficiaries/detail.html", context, status=status)
 
@@ -269,3 +284,71 @@ def household_remove(request, pk, member_pk):
     actions.remove_household_member(member, by=request.user)
     messages.success(request, _("تم حذف فرد الأسرة."))
     return redirect(beneficiary)
+
+
+@login_required
+@require_POST
+def guardian_add(request, pk):
+    beneficiary = access_beneficiary(request.user, pk, write=True)
+    form = GuardianForm(request.POST, beneficiary=beneficiary)
+    if form.is_valid():
+        try:
+            actions.add_guardian(beneficiary, by=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("أُضيف ولي الأمر، ويمكنه الدخول إلى خدمات المستفيد برقم هويته."))
+            return redirect(beneficiary)
+    return render_detail(request, beneficiary, guardian_form=form, status=400)
+
+
+@login_required
+@require_POST
+def guardian_end(request, pk, guardian_pk):
+    beneficiary = access_beneficiary(request.user, pk, write=True)
+    guardian = get_object_or_404(Guardian, pk=guardian_pk, beneficiary=beneficiary)
+    try:
+        actions.end_guardian(guardian, by=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("أُلغيت صلاحية ولي الأمر %(name)s.") % {"name": guardian.name})
+    return redirect(beneficiary)
+
+
+@login_required
+@require_POST
+def verify_registration(request, pk):
+    """The officer checked a self-registration against the ID: the category set, its requests may proceed."""
+    beneficiary = access_beneficiary(request.user, pk, write=True)
+    form = VerifyRegistrationForm(request.POST, user=request.user, beneficiary=beneficiary)
+    if form.is_valid():
+        try:
+            actions.verify_self_registration(beneficiary, by=request.user, category=form.cleaned_data["category"],
+                                             branch=form.cleaned_data["branch"])
+        except ActionRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("اعتُمد تسجيل %(name)s.") % {"name": beneficiary.full_name})
+        return redirect(beneficiary)
+    return render_detail(request, beneficiary, verify_form=form, status=400)
+
+
+@login_required
+@require_POST
+def reject_registration(request, pk):
+    """A self-registration that is not the ID holder's: deleted with its draft requests (the reason audited)."""
+    beneficiary = access_beneficiary(request.user, pk, write=True)
+    form = RejectRegistrationForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.reject_self_registration(beneficiary, by=request.user, reason=form.cleaned_data["reason"])
+        except ActionRefused as refusal:
+            if not beneficiary.awaiting_verification:
+                messages.error(request, refusal.message)
+                return redirect(beneficiary)
+            form.add_error("reason", refusal.message)
+        else:
+            messages.success(request, _("رُفض التسجيل وحُذف السجل."))
+            return redirect("beneficiaries:list")
+    return render_detail(request, beneficiary, reject_form=form, status=400)

@@ -16,7 +16,7 @@ from mustafid.cases.forms import UploadDocumentForm
 from mustafid.lib.errors import ActionRefused
 from mustafid.lib.forms import SaudiMobileField
 
-from . import account, session
+from . import account, drafts, session
 from .access import access_own_case
 from .follow import follow
 from .forms import CodeForm
@@ -81,7 +81,7 @@ def _declaration_context(case, **extra):
 @session.beneficiary_required
 def declare(request, pk):
     """«توقيع الإقرار»: the policy's words, the tick, the name as registered; then a fresh code."""
-    case = access_own_case(request.beneficiary, pk)
+    case = access_own_case(request.beneficiary, pk, actor=request.portal_actor)
     if not account.may_declare(case):
         messages.info(request, _("لا يُنتظر منك توقيع إقرار في هذا الطلب الآن."))
         return redirect("portal:request", case.pk)
@@ -89,11 +89,12 @@ def declare(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             account.check_declaration(request.beneficiary, case, signer_name=form.cleaned_data["signer_name"],
-                                      agreed=form.cleaned_data["agreed"])
+                                      agreed=form.cleaned_data["agreed"], guardian=request.portal_guardian)
         except ActionRefused as refusal:
             form.add_error("signer_name", refusal.message)
         else:
-            sent = account.send_code(request.beneficiary, CodePurpose.DECLARE, account.declaration_subject(case))
+            sent = account.send_code(request.beneficiary, CodePurpose.DECLARE, account.declaration_subject(case),
+                                     guardian=request.portal_guardian)
             if sent.wait:
                 return _locked(request, sent.wait)
             if sent.unreachable:
@@ -109,7 +110,7 @@ def declare(request, pk):
 @require_http_methods(GET_POST)
 @session.beneficiary_required
 def declare_code(request, pk):
-    case = access_own_case(request.beneficiary, pk)
+    case = access_own_case(request.beneficiary, pk, actor=request.portal_actor)
     pending = request.session.get(DECLARE) or {}
     if not account.may_declare(case):
         request.session.pop(DECLARE, None)
@@ -121,7 +122,8 @@ def declare_code(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             account.sign_declaration(request.beneficiary, case, signer_name=pending["name"],
-                                     challenge_id=pending["challenge"], code=form.cleaned_data["code"])
+                                     challenge_id=pending["challenge"], code=form.cleaned_data["code"],
+                                     by=request.portal_actor, guardian=request.portal_guardian)
         except account.CodeRefused as refused:
             if refused.checked.wait:
                 request.session.pop(DECLARE, None)
@@ -147,7 +149,7 @@ def declare_code(request, pk):
 @session.beneficiary_required
 def answer(request, pk):
     """What the committee asked of them: upload the files (one at a time), then send a short note."""
-    case = access_own_case(request.beneficiary, pk)
+    case = access_own_case(request.beneficiary, pk, actor=request.portal_actor)
     followed = follow(case)
     if not followed.asked:
         messages.info(request, _("لا تنتظر لجنة البحث منك شيئًا في هذا الطلب الآن."))
@@ -156,13 +158,16 @@ def answer(request, pk):
     uploading = request.method == "POST" and not sending
     upload_form = UploadDocumentForm(request.POST if uploading else None, request.FILES if uploading else None,
                                      case=case)
-    answer_form = AnswerForm(request.POST if sending else None)
+    # The note typed before (drafts.py): kept while they upload the files, and after a sign-out.
+    draft_key = f"answer:{case.pk}"
+    draft, draft_context = drafts.form_context(request.beneficiary, draft_key)
+    answer_form = AnswerForm(request.POST if sending else None, initial=draft)
     if uploading and upload_form.is_valid():
         data = upload_form.cleaned_data
         try:
             account.upload_answer(case, document_type=data["document_type"],
                                   uploaded_file=data["file"], issued_on=data["issued_on"],
-                                  expires_on=data["expires_on"])
+                                  expires_on=data["expires_on"], by=request.portal_actor)
         except ActionRefused as refusal:
             upload_form.add_error("file", refusal.message)
         else:
@@ -170,10 +175,11 @@ def answer(request, pk):
             return redirect("portal:answer", case.pk)
     if sending and answer_form.is_valid():
         try:
-            account.answer_committee(case, note=answer_form.cleaned_data["note"])
+            account.answer_committee(case, note=answer_form.cleaned_data["note"], by=request.portal_actor)
         except ActionRefused as refusal:
             answer_form.add_error(None, refusal.message)
         else:
+            drafts.discard(request.beneficiary, draft_key)
             messages.success(request, _("أُرسل ردك إلى لجنة البحث، واستُؤنفت مدة الرد على طلبك."))
             return redirect("portal:request", case.pk)
     since = case.events.filter(kind="returned").order_by("-at", "-pk").values_list("at", flat=True).first()
@@ -181,7 +187,7 @@ def answer(request, pk):
     bound = request.method == "POST"
     return render(request, "portal/account/answer.html", {
         "case": case, "f": followed, "upload_form": upload_form, "answer_form": answer_form, "uploaded": uploaded,
-        "portal_section": "requests",
+        "portal_section": "requests", **draft_context,
     }, status=400 if bound else 200)
 
 
@@ -199,7 +205,8 @@ def details(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            account.update_contact(beneficiary, **{name: data[name] for name in account.CONTACT_FIELDS})
+            account.update_contact(beneficiary, by=request.portal_actor,
+                                   **{name: data[name] for name in account.CONTACT_FIELDS})
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
@@ -207,7 +214,7 @@ def details(request):
                 messages.success(request, _("حُفظت بياناتك."))
                 return redirect("portal:details")
             sent = account.send_code(beneficiary, CodePurpose.MOBILE, account.mobile_subject(beneficiary, data["mobile"]),
-                                     mobile=data["mobile"])
+                                     mobile=data["mobile"], guardian=request.portal_guardian)
             if sent.wait:
                 return _locked(request, sent.wait)
             if sent.unreachable:
@@ -231,7 +238,8 @@ def details_mobile(request):
     if request.method == "POST" and form.is_valid():
         try:
             account.change_mobile(request.beneficiary, mobile=pending["mobile"], challenge_id=pending["challenge"],
-                                  code=form.cleaned_data["code"])
+                                  code=form.cleaned_data["code"], by=request.portal_actor,
+                                  guardian=request.portal_guardian)
         except account.CodeRefused as refused:
             if refused.checked.wait:
                 request.session.pop(NEW_MOBILE, None)

@@ -14,6 +14,11 @@
 
 Audited (never the code): a sign-in (951), a wrong code (952), a lockout (953), a sign-out (954: here, idle,
 or everywhere — every session of the beneficiary ended at once, `sign_out_everywhere`).
+
+The typed ID may also be a guardian's (`beneficiaries.Guardian`, active): the code then goes to the guardian's
+own mobile, with the same limits, the same answer and the same time; the right code signs in whom that ID and
+that mobile may act for (`choices`): the beneficiary themselves, or a beneficiary as their guardian — one
+directly, several through the chooser. Everything then done is recorded as the guardian's (session.py `actor`).
 """
 
 import math
@@ -33,10 +38,11 @@ from mustafid.audit.actors import Actor
 from mustafid.audit.context import client_ip
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
-from mustafid.beneficiaries.models import Beneficiary
+from mustafid.beneficiaries.models import Beneficiary, Guardian
 from mustafid.notifications import catalogue, outbox, transports
 from mustafid.notifications.catalogue import MessageKind
 from mustafid.notifications.models import Channel, Purpose
+from mustafid.notifications.outbox import Recipient
 
 from .models import CodePurpose, PortalAccount, SignInCode, SignInFailure
 
@@ -126,6 +132,53 @@ def _channel(beneficiary):
     return None
 
 
+def guardian_recipient(guardian):
+    """A guardian's codes go to the guardian's own mobile, by SMS only (a guardian has no e-mail on record)."""
+    return Recipient(person_type=guardian._meta.label_lower, person_id=guardian.pk, mobile=guardian.mobile,
+                     preferred_channel=Channel.SMS)
+
+
+def _who_asks(national_id):
+    """Whom a typed ID's code is for: (the beneficiary, the guardianship or None, the mobile it goes to).
+
+    The beneficiary's own record first (their mobile on record); else their newest active guardianship (the
+    guardian's mobile, and its beneficiary on the row: only a row with a beneficiary can sign in). The two
+    look-ups are made for every ID, registered or not (the same work)."""
+    own = Beneficiary.objects.filter(national_id=national_id).first()
+    guardian = (Guardian.objects.filter(national_id=national_id, ended_at__isnull=True)
+                .select_related("beneficiary").order_by("-added_at", "-pk").first())
+    if own is not None:
+        return own, None, own.mobile
+    if guardian is not None:
+        return guardian.beneficiary, guardian, guardian.mobile
+    return None, None, ""
+
+
+def choices(challenge):
+    """Whom a right sign-in code lets its holder act for, as [(beneficiary, guardian or None)]: the ID's own
+    record when the code went to its mobile on record, and every active guardianship of that ID with the
+    mobile the code went to (a code proves the ID and that mobile, nothing more)."""
+    if challenge.guardian_id is not None:
+        national_id, mobile = challenge.guardian.national_id, challenge.guardian.mobile
+        own = Beneficiary.objects.filter(national_id=national_id).first()
+    else:
+        own = challenge.beneficiary
+        national_id, mobile = own.national_id, own.mobile
+    found = []
+    if own is not None and (challenge.guardian_id is None or own.mobile == mobile):
+        found.append((own, None))
+    guardianships = (Guardian.objects.filter(national_id=national_id, mobile=mobile, ended_at__isnull=True)
+                     .select_related("beneficiary").order_by("pk"))
+    found += [(guardian.beneficiary, guardian) for guardian in guardianships if mobile]
+    return found
+
+
+def record_sign_in(beneficiary, guardian=None):
+    data = {"through": "portal", **({"guardian": guardian.pk} if guardian is not None else {})}
+    record(EventType.PORTAL_SIGNED_IN, actor=Actor.beneficiary(guardian_name=guardian.name if guardian else ""),
+           target=beneficiary, data=data)
+
+
 @dataclass
 class Asked:
     challenge: SignInCode | None = None
@@ -144,8 +197,8 @@ def request_code(national_id):
     wait = max(_failure_wait(keys, now), _send_wait(keys, now))
     if wait:
         return Asked(wait=wait)
-    beneficiary = Beneficiary.objects.filter(national_id=national_id).first()
-    mobile_digest = digest("mobile", beneficiary.mobile) if beneficiary is not None else digest("mobile", id_digest)
+    beneficiary, guardian, mobile = _who_asks(national_id)
+    mobile_digest = digest("mobile", mobile) if beneficiary is not None else digest("mobile", id_digest)
     mobile_free = beneficiary is not None and not (
         _failure_wait({"mobile": mobile_digest}, now) or _send_wait({"mobile": mobile_digest}, now)
     )
@@ -153,15 +206,22 @@ def request_code(national_id):
     with transaction.atomic():
         challenge = SignInCode.objects.create(
             id_digest=id_digest, mobile_digest=mobile_digest if beneficiary is not None else "", ip_address=ip,
-            beneficiary=beneficiary, nonce=nonce, code_digest=code_digest(nonce, code), created_at=now,
-            expires_at=now + timedelta(minutes=code_minutes()),
+            beneficiary=beneficiary, guardian=guardian, nonce=nonce, code_digest=code_digest(nonce, code),
+            created_at=now, expires_at=now + timedelta(minutes=code_minutes()),
         )
-        channel = _channel(beneficiary) if mobile_free else None
+        if not mobile_free:
+            channel = None
+        elif guardian is not None:
+            # A guardian's code goes to the guardian's own mobile, never to the beneficiary's.
+            channel = Channel.SMS if transports.channel_enabled(Channel.SMS) else None
+        else:
+            channel = _channel(beneficiary)
         if channel is None:
             # The same rendering as a message that leaves, so an unknown ID costs what a known one does.
             catalogue.render(CODE_MESSAGE, "ar", _context(code))
         else:
-            outbox.queue(CODE_MESSAGE.key, to=beneficiary.as_recipient(), context=_context(code),
+            to = guardian_recipient(guardian) if guardian is not None else beneficiary.as_recipient()
+            outbox.queue(CODE_MESSAGE.key, to=to, context=_context(code),
                          event_key=f"portal-code:{challenge.pk}", channel=channel)
     return Asked(challenge=challenge)
 
@@ -171,14 +231,41 @@ class Attempt:
     beneficiary: Beneficiary | None = None
     wait: int = 0
     reason: str = ""  # wrong, expired, used, tries, gone
+    # Signed in as a guardian acting for `beneficiary`.
+    guardian: Guardian | None = None
+    # A right code that proved several choices (a guardian of more than one, or also a beneficiary): the
+    # chooser asks whom to act for; nobody is signed in yet.
+    choices: list | None = None
 
     @property
     def message(self):
-        return {
-            "expired": _("انتهت صلاحية الرمز. اطلب رمزًا جديدًا."),
-            "used": _("هذا الرمز استُخدم من قبل. اطلب رمزًا جديدًا."),
-            "tries": _("استُنفدت محاولات هذا الرمز. اطلب رمزًا جديدًا."),
-        }.get(self.reason, _("الرمز غير صحيح. تأكد من الأرقام كما وصلتك في الرسالة."))
+        return problem_message(self.reason)
+
+
+def code_problem(challenge, code, now):
+    """Why `code` does not open `challenge`: "expired", "used", "tries", "wrong", or "" when it is right. The
+    digest is compared first, whatever the outcome (the same work for every code). Read by every code of the
+    portal: signing in, confirming an act (account.py) and registering (register.py)."""
+    right = constant_time_compare(code_digest(challenge.nonce, code), challenge.code_digest)
+    if challenge.expires_at <= now:
+        return "expired"
+    if challenge.used_at is not None:
+        return "used"
+    if challenge.tries >= TRIES_PER_CODE:
+        return "tries"
+    return "" if right else "wrong"
+
+
+def problem_message(reason, changed=None):
+    """What the page says of a code that did not pass (`code_problem`'s reason, "gone", or "changed": the data
+    the code confirms changed after it was sent, said by the caller in its own words)."""
+    return {
+        "expired": _("انتهت صلاحية الرمز. اطلب رمزًا جديدًا."),
+        "used": _("هذا الرمز استُخدم من قبل. اطلب رمزًا جديدًا."),
+        "tries": _("استُنفدت محاولات هذا الرمز. اطلب رمزًا جديدًا."),
+        "gone": _("اطلب رمزًا جديدًا."),
+        "changed": changed,
+    }.get(reason) or _("الرمز غير صحيح. تأكد من الأرقام كما وصلتك في الرسالة.")
 
 
 def try_code(challenge_id, code):
@@ -188,32 +275,27 @@ def try_code(challenge_id, code):
     lockout, the same for every ID.
     """
     now, ip = timezone.now(), client_ip()
-    challenge = SignInCode.objects.select_related("beneficiary").filter(pk=challenge_id).first()
+    challenge = SignInCode.objects.select_related("beneficiary", "guardian").filter(pk=challenge_id).first()
     if challenge is None:
         return Attempt(reason="gone")
     keys = {"id": challenge.id_digest, "mobile": challenge.mobile_digest, "address": ip}
     wait = _failure_wait(keys, now)
     if wait:
         return Attempt(wait=wait)
-    right = constant_time_compare(code_digest(challenge.nonce, code), challenge.code_digest)
-    if challenge.expires_at <= now:
-        reason = "expired"
-    elif challenge.used_at is not None:
-        reason = "used"
-    elif challenge.tries >= TRIES_PER_CODE:
-        reason = "tries"
-    else:
-        reason = "" if right and challenge.beneficiary_id else "wrong"
+    reason = code_problem(challenge, code, now) or ("" if challenge.beneficiary_id else "wrong")
     with transaction.atomic():
         if not reason:
             # Single use even against two tabs posting the same code at once: one conditional UPDATE wins.
             claimed = SignInCode.objects.filter(
                 pk=challenge.pk, used_at__isnull=True, tries__lt=TRIES_PER_CODE, expires_at__gt=now
             ).update(used_at=now)
-            if claimed:
-                record(EventType.PORTAL_SIGNED_IN, actor=Actor.beneficiary(), target=challenge.beneficiary,
-                       data={"through": "portal"})
-                return Attempt(beneficiary=challenge.beneficiary)
+            found = choices(challenge) if claimed else []
+            if len(found) > 1:
+                return Attempt(choices=found)
+            if found:
+                beneficiary, guardian = found[0]
+                record_sign_in(beneficiary, guardian)
+                return Attempt(beneficiary=beneficiary, guardian=guardian)
             reason = "used"
         SignInCode.objects.filter(pk=challenge.pk).update(tries=F("tries") + 1)
         SignInFailure.objects.create(id_digest=challenge.id_digest, mobile_digest=challenge.mobile_digest,
@@ -229,16 +311,18 @@ def try_code(challenge_id, code):
     return Attempt(reason=reason)
 
 
-def record_sign_out(beneficiary, reason):
-    record(EventType.PORTAL_SIGNED_OUT, actor=Actor.beneficiary(), target=beneficiary,
+def record_sign_out(beneficiary, reason, *, actor):
+    """`actor`: the session's (session.py `actor`): the beneficiary, or the guardian acting for them."""
+    record(EventType.PORTAL_SIGNED_OUT, actor=actor, target=beneficiary,
            data={"reason": reason, "through": "portal"})
 
 
 @transaction.atomic
-def sign_out_everywhere(beneficiary):
-    """End every portal session of `beneficiary`, on every device, this one included (session.py `current`)."""
+def sign_out_everywhere(beneficiary, *, actor):
+    """End every portal session of `beneficiary`, on every device, this one included (session.py `current`):
+    their own and their guardians' alike."""
     PortalAccount.objects.update_or_create(beneficiary=beneficiary, defaults={"sessions_ended_at": timezone.now()})
-    record_sign_out(beneficiary, "everywhere")
+    record_sign_out(beneficiary, "everywhere", actor=actor)
 
 
 def prune(now=None):
@@ -246,4 +330,7 @@ def prune(now=None):
     limit = (now or timezone.now()) - KEEP_ROWS
     codes, _rows = SignInCode.objects.filter(created_at__lt=limit).delete()
     failures, _rows = SignInFailure.objects.filter(at__lt=limit).delete()
-    return codes + failures
+    # Drafts of forms not touched for 30 days (drafts.py).
+    from .drafts import prune as prune_drafts
+
+    return codes + failures + prune_drafts(now)

@@ -3,7 +3,8 @@
 Nothing here is a new way of changing a request: the request is opened by `cases.actions.open_case` (channel
 «الموقع الإلكتروني للجمعية», `Channel.WEBSITE`) and each file goes through `cases.actions.upload_document` and its
 checks (the content, not the name; the size; no SVG or other type; no file left behind on a refusal). The actor
-of both is the beneficiary through the portal (`Actor.beneficiary()`), on the timeline and in the audit trail.
+of both is the session's (`by`, session.py `actor`): the beneficiary through the portal, or the guardian acting
+for them, on the timeline and in the audit trail.
 
 The forms check each file with the same `check_document` before anything is written, so a refused file is said
 beside its field and the request is not opened half; should an action still refuse (a type deactivated a moment
@@ -16,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mustafid.association.models import Channel, current_policy, period_in_words
-from mustafid.audit.actors import Actor
 from mustafid.cases import actions as case_actions
 from mustafid.cases.clock import DecisionClock, rule_of
 from mustafid.cases.forms import UPLOAD_ACCEPT
@@ -28,10 +28,6 @@ from mustafid.lib.uploads import check_document
 # The session key of the support type chosen on the first page (never in the address: a type can say too much).
 CHOSEN = "portal_apply_type"
 NEED_MAX = 2000
-
-
-def by_portal():
-    return Actor.beneficiary()
 
 
 def accepting_requests():
@@ -175,18 +171,18 @@ class UploadForm(forms.Form):
         return data
 
 
-def send_request(beneficiary, *, support_type, need, documents):
+def send_request(beneficiary, *, support_type, need, documents, by):
     """Open the request through `open_case` and upload each (document type, file, expiry) through `upload_document`,
     all or nothing: a refusal undoes the request and deletes every file already written."""
     written = []
     try:
         with transaction.atomic():
             case = case_actions.open_case(beneficiary=beneficiary, support_type=support_type, channel=Channel.WEBSITE,
-                                          need=need, by=by_portal())
+                                          need=need, by=by)
             for document_type, uploaded, expires_on in documents:
                 written.append(case_actions.upload_document(
                     case, document_type=document_type, uploaded_file=uploaded, issued_on=None,
-                    expires_on=expires_on, by=by_portal()))
+                    expires_on=expires_on, by=by))
     except BaseException:
         for document in written:
             try:
@@ -197,9 +193,9 @@ def send_request(beneficiary, *, support_type, need, documents):
     return case
 
 
-def add_document(case, *, document_type, uploaded_file, expires_on):
+def add_document(case, *, document_type, uploaded_file, expires_on, by):
     return case_actions.upload_document(case, document_type=document_type, uploaded_file=uploaded_file,
-                                        issued_on=None, expires_on=expires_on, by=by_portal())
+                                        issued_on=None, expires_on=expires_on, by=by)
 
 
 # Before the committee has it, the clock has not started: the page says when it will.

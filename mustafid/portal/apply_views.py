@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mustafid.lib.errors import ActionRefused
 
-from . import apply, session
+from . import apply, drafts, session
 from .access import access_own_case, latest_decision
 from .follow import follow
 
@@ -29,7 +29,8 @@ def choose(request):
     if not apply.accepting_requests():
         return _closed(request)
     form = apply.ChooseForm(request.POST if request.method == "POST" else None,
-                            initial={"support_type": request.session.get(apply.CHOSEN)})
+                            initial={"support_type": request.session.get(apply.CHOSEN)
+                                     or drafts.latest_apply_type(request.beneficiary)})
     if request.method == "POST" and form.is_valid():
         request.session[apply.CHOSEN] = form.cleaned_data["support_type"].pk
         return redirect("portal:apply_details")
@@ -50,27 +51,34 @@ def details(request):
         if request.method == "POST":
             messages.error(request, _("نوع الدعم الذي اخترته لم يعد متاحًا؛ اختر نوعًا آخر."))
         return redirect("portal:apply")
+    # The text typed before (drafts.py): the form has no time limit.
+    draft_key = f"apply:{support_type.pk}"
+    draft, draft_context = drafts.form_context(request.beneficiary, draft_key)
     form = apply.ApplyForm(request.POST if request.method == "POST" else None,
-                           request.FILES if request.method == "POST" else None, support_type=support_type)
+                           request.FILES if request.method == "POST" else None, support_type=support_type,
+                           initial=draft)
     if request.method == "POST" and form.is_valid():
         try:
             case = apply.send_request(request.beneficiary, support_type=support_type,
-                                      need=form.cleaned_data["need"], documents=form.documents)
+                                      need=form.cleaned_data["need"], documents=form.documents,
+                                      by=request.portal_actor)
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
             request.session.pop(apply.CHOSEN, None)
+            drafts.discard(request.beneficiary, draft_key)
             return redirect("portal:sent", case.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "portal/apply/details.html",
-                  {"form": form, "support_type": support_type, "portal_section": "apply"}, status=status)
+                  {"form": form, "support_type": support_type, "portal_section": "apply", **draft_context},
+                  status=status)
 
 
 @require_GET
 @session.beneficiary_required
 def sent(request, pk):
     """The request was received: its number, what happens next, when the decision may be expected."""
-    case = access_own_case(request.beneficiary, pk)
+    case = access_own_case(request.beneficiary, pk, actor=request.portal_actor)
     return render(request, "portal/apply/sent.html", {
         "case": case, "expect": apply.expectation(case), "checklist": apply.checklist(case),
         "portal_section": "requests",
@@ -81,7 +89,7 @@ def sent(request, pk):
 @session.beneficiary_required
 def upload(request, pk):
     """One more document for one's own request, while its state takes documents."""
-    case = access_own_case(request.beneficiary, pk)
+    case = access_own_case(request.beneficiary, pk, actor=request.portal_actor)
     form = apply.UploadForm(request.POST, request.FILES, case=case)
     refusal = None
     if not case.accepts_documents:
@@ -90,7 +98,7 @@ def upload(request, pk):
         data = form.cleaned_data
         try:
             apply.add_document(case, document_type=data["document_type"], uploaded_file=data["file"],
-                               expires_on=data["expires_on"])
+                               expires_on=data["expires_on"], by=request.portal_actor)
         except ActionRefused as exception:
             refusal = exception.message
         else:

@@ -22,4 +22,13 @@ class PortalConfig(AppConfig):
 
         catalogue.register(public.TRACK_CODE_MESSAGE)
         catalogue.register(public.CONTACT_RECEIVED_MESSAGE)
+        # The reference of a complaint, suggestion or compliment sent from the website, and «تتبع شكواي»'s code.
+        from . import complaints
+
+        catalogue.register(complaints.RECEIVED_MESSAGE)
+        catalogue.register(complaints.CODE_MESSAGE)
+        # The code that confirms a first-time applicant's mobile, and the notice to an ID's mobile on record (register.py).
+        from . import register
+
+        register.register_messages()
         sending.register_periodic("portal_prune", actions.prune)

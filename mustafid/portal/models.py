@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mustafid.beneficiaries.models import Beneficiary
+from mustafid.beneficiaries.models import Beneficiary, Guardian
 
 
 class CodePurpose(models.TextChoices):
@@ -24,6 +24,7 @@ class CodePurpose(models.TextChoices):
     DECLARE = "declare", _("توقيع الإقرار")
     MOBILE = "mobile", _("تغيير رقم الجوال")
     TRACK = "track", _("تتبع طلب")
+    REGISTER = "register", _("التسجيل لأول مرة")
 
 
 class SignInCode(models.Model):
@@ -35,6 +36,9 @@ class SignInCode(models.Model):
     mobile_digest = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     beneficiary = models.ForeignKey(Beneficiary, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # Set when the typed ID is a guardian's (the code went to the guardian's own mobile): signing in with it
+    # acts for `beneficiary` as that guardian.
+    guardian = models.ForeignKey(Guardian, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     nonce = models.CharField(max_length=32)
     code_digest = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
@@ -98,3 +102,25 @@ class PortalAccount(models.Model):
 
     def __str__(self):
         return str(self.beneficiary_id)
+
+
+class PortalDraft(models.Model):
+    """A form the beneficiary began and has not sent: kept on the server (never in the browser of a shared phone)
+    as they type, so no form has a time limit; restored when they come back, deleted when the form is sent or
+    they discard it. Files are not kept in a draft (they are checked and stored only when the form is sent)."""
+
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="+")
+    # Which form: "apply:<support type pk>", "contact", "answer:<request pk>", ...
+    form = models.CharField(max_length=40)
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("مسودة نموذج")
+        verbose_name_plural = _("مسودات النماذج")
+        constraints = [
+            models.UniqueConstraint(fields=["beneficiary", "form"], name="portal_draft_one_per_form"),
+        ]
+
+    def __str__(self):
+        return self.form

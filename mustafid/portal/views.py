@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mustafid.audit.actors import Actor
 from mustafid.audit.log import record
+from mustafid.beneficiaries.models import Beneficiary, Guardian
 from mustafid.audit.models import EventType
 from mustafid.committee import letters
 from mustafid.lib.errors import ActionRefused
@@ -84,8 +84,18 @@ def code(request):
     if request.method == "POST" and form.is_valid():
         attempt = actions.try_code(challenge, form.cleaned_data["code"])
         if attempt.beneficiary is not None:
-            session.start(request, attempt.beneficiary)
+            session.start(request, attempt.beneficiary, attempt.guardian)
             return redirect("portal:requests")
+        if attempt.choices:
+            # A guardian of several, or also a beneficiary: whom to act for (nobody is signed in yet).
+            request.session.pop(session.CHALLENGE, None)
+            request.session.cycle_key()
+            request.session[session.CHOOSING] = {
+                "choices": [[beneficiary.pk, guardian.pk if guardian else None]
+                            for beneficiary, guardian in attempt.choices],
+                "at": time.time(),
+            }
+            return redirect("portal:choose")
         if attempt.wait:
             request.session.pop(session.CHALLENGE, None)
             return _locked(request, attempt.wait)
@@ -96,17 +106,61 @@ def code(request):
     return render(request, "portal/code.html", {"form": form, "validity": wait_words(actions.code_minutes() * 60)})
 
 
+def _choosing(request):
+    """The choices a right code proved, while they are fresh (the code's validity), as [(beneficiary, guardian)]:
+    each read again, so a guardianship ended meanwhile is no longer offered."""
+    pending = request.session.get(session.CHOOSING) or {}
+    if time.time() - pending.get("at", 0) > actions.code_minutes() * 60:
+        request.session.pop(session.CHOOSING, None)
+        return []
+    found = []
+    for beneficiary_pk, guardian_pk in pending.get("choices", []):
+        beneficiary = Beneficiary.objects.filter(pk=beneficiary_pk).first()
+        guardian = None
+        if guardian_pk is not None:
+            guardian = Guardian.objects.filter(pk=guardian_pk, beneficiary_id=beneficiary_pk,
+                                                       ended_at__isnull=True).first()
+            if guardian is None:
+                continue
+        if beneficiary is not None:
+            found.append((beneficiary, guardian))
+    return found
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@session.no_store
+def choose(request):
+    """«لمن تريد الدخول؟»: after a right code proved more than one choice — the names only, nothing more."""
+    found = _choosing(request)
+    if not found:
+        return redirect("portal:start")
+    error = ""
+    if request.method == "POST":
+        picked = request.POST.get("choice", "")
+        if picked.isdigit() and int(picked) < len(found):
+            beneficiary, guardian = found[int(picked)]
+            with transaction.atomic():
+                actions.record_sign_in(beneficiary, guardian)
+            session.start(request, beneficiary, guardian)
+            return redirect("portal:requests")
+        error = _("اختر من تريد الدخول لخدماته.")
+    rows = [{"index": index, "name": beneficiary.full_name, "self": guardian is None}
+            for index, (beneficiary, guardian) in enumerate(found)]
+    return render(request, "portal/choose.html", {"rows": rows, "error": error},
+                  status=400 if error else 200)
+
+
 @require_POST
 @session.no_store
 def sign_out(request):
     beneficiary = session.current(request)
     if beneficiary is not None:
         if request.POST.get("everywhere"):
-            actions.sign_out_everywhere(beneficiary)
+            actions.sign_out_everywhere(beneficiary, actor=session.actor(request))
             session.end(request)
             messages.success(request, _("خرجت من خدمات المستفيد على جميع الأجهزة."))
         else:
-            actions.record_sign_out(beneficiary, "signed_out")
+            actions.record_sign_out(beneficiary, "signed_out", actor=session.actor(request))
             session.end(request)
             messages.success(request, _("خرجت من خدمات المستفيد. لا يبقى على هذا الجهاز شيء من بياناتك."))
     return redirect("portal:start")
@@ -123,7 +177,7 @@ def requests(request):
 @require_GET
 @session.beneficiary_required
 def request_detail(request, pk):
-    case = access_own_case(request.beneficiary, pk)
+    case = access_own_case(request.beneficiary, pk, actor=request.portal_actor)
     return render(request, "portal/request.html", {"f": follow(case, latest_decision(case), detail=True),
                                                    "portal_section": "requests", **documents_context(case)})
 
@@ -132,7 +186,7 @@ def request_detail(request, pk):
 @session.beneficiary_required
 def letter(request, pk):
     """The decision letter of the beneficiary's own request (the committee's PDF), audited as their read."""
-    case = access_own_case(request.beneficiary, pk)
+    case = access_own_case(request.beneficiary, pk, actor=request.portal_actor)
     decision = latest_decision(case)
     if decision is None:
         raise Http404
@@ -141,7 +195,7 @@ def letter(request, pk):
     except ActionRefused as refusal:
         return render(request, "portal/unavailable.html", {"reason": refusal.message}, status=503)
     with transaction.atomic():
-        record(EventType.DECISION_LETTER_VIEWED, actor=Actor.beneficiary(), target=decision,
+        record(EventType.DECISION_LETTER_VIEWED, actor=request.portal_actor, target=decision,
                data={"case": case.pk, "number": decision.number, "through": "portal"})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letters.filename(decision)}"'

@@ -5,6 +5,10 @@ The owner is the applicant of the access matrix's `case_approved` (a decision an
 upload to it is allowed, the owner's is the 404 of another's request); `staff` is the officer signed in as staff, which is
 no portal sign-in. Cell tokens as in test_access_matrix.py (`portal`: 302 to /portal/). The staff personas' rows for
 the same URLs are in that module's MATRIX.
+
+`guardian` is a guardian of the owner (beneficiaries.Guardian) signed in to act for them: every cell is the owner's
+(they see only whom they act for: another's request is the same 404), and what they read is audited as the
+guardian's, with their name.
 """
 
 import time
@@ -15,6 +19,8 @@ from django.conf import settings as django_settings
 from django.urls import get_resolver, reverse
 
 from mustafid.audit.models import AuditEvent, EventType
+from mustafid.beneficiaries.actions import add_guardian
+from mustafid.lib.saudi import generate_national_id
 from mustafid.portal import session
 from mustafid.portal.models import SignInCode
 from mustafid.tests.test_access_matrix import (
@@ -28,6 +34,8 @@ portal:start      -               GET    200    200    302    302
 portal:start      -               POST   302    302    302    302
 portal:code       -               GET    portal portal portal portal
 portal:code       -               POST   portal portal portal portal
+portal:choose     -               GET    portal portal portal portal
+portal:choose     -               POST   portal portal portal portal
 portal:sign_out   -               POST   portal portal portal portal
 portal:requests   -               GET    portal portal 200    200
 portal:request    case_approved   GET    portal portal 404    200
@@ -41,6 +49,11 @@ portal:track      -               POST   302    302    302    302
 portal:track_code -               GET    302    302    302    302
 portal:track_code -               POST   302    302    302    302
 portal:track_status -             GET    302    302    302    302
+portal:feedback_track -           GET    200    200    200    200
+portal:feedback_track -           POST   302    302    302    302
+portal:feedback_track_code -      GET    302    302    302    302
+portal:feedback_track_code -      POST   302    302    302    302
+portal:feedback_track_status -    GET    302    302    302    302
 portal:contacts   -               GET    portal portal 200    200
 portal:services   -               GET    portal portal 200    200
 portal:apply      -               GET    portal portal 200    200
@@ -62,6 +75,13 @@ portal:details    -               GET    portal portal 200    200
 portal:details    -               POST   portal portal 302    302
 portal:details_mobile -           GET    portal portal 302    302
 portal:details_mobile -           POST   portal portal 302    302
+portal:draft      -               POST   portal portal 302    302
+portal:register   -               GET    200    200    302    302
+portal:register   -               POST   302    302    302    302
+portal:register_code -            GET    302    302    302    302
+portal:register_code -            POST   302    302    302    302
+portal:register_received -        GET    302    302    302    302
+portal:glossary   -               GET    200    200    200    200
 """
 ROWS = []
 for _line in PORTAL_MATRIX.strip().splitlines():
@@ -69,15 +89,20 @@ for _line in PORTAL_MATRIX.strip().splitlines():
         continue
     _view, _target, _method, *_cells = _line.split()
     ROWS.append(Row(view=_view, target=_target, method=_method, expected=dict(zip(PERSONAS, _cells))))
+    # A guardian of the owner, acting for them, gets what the owner gets.
+    ROWS[-1].expected["guardian"] = ROWS[-1].expected["owner"]
+PERSONAS += ("guardian",)
 
 # The audit row an allowed read by the owner writes, as done by the beneficiary (what it names: the request's object).
 READ = {"portal:request": EventType.CASE_VIEWED, "portal:letter": EventType.DECISION_LETTER_VIEWED,
         "portal:sent": EventType.CASE_VIEWED}
 
 
-def portal_session(beneficiary):
+def portal_session(beneficiary, guardian=None):
     store = import_module(django_settings.SESSION_ENGINE).SessionStore()
     store[session.BENEFICIARY] = beneficiary.pk
+    if guardian is not None:
+        store[session.GUARDIAN] = guardian.pk
     store[session.SEEN] = int(time.time())
     store.save()
     return store.session_key
@@ -86,7 +111,10 @@ def portal_session(beneficiary):
 def build_portal_world():
     w = build_world()
     w.owner, w.other = w.case_approved.beneficiary, w.beneficiary_referred
-    w.portal_sessions = {"owner": portal_session(w.owner), "other": portal_session(w.other)}
+    w.guardian = add_guardian(w.owner, by=w.users["officer"], name="سعد المطيري", relation="father",
+                              national_id=generate_national_id("1", 62_000_001), mobile="0551239001")
+    w.portal_sessions = {"owner": portal_session(w.owner), "other": portal_session(w.other),
+                         "guardian": portal_session(w.owner, w.guardian)}
     return w
 
 
@@ -134,18 +162,20 @@ def test_every_portal_persona_gets_the_designed_answer(world, client, row, perso
         assert not new_audit.exists()
     if row.view in READ and expected == "200":
         read = new_audit.get(event_type=READ[row.view])
-        assert (read.actor_kind, read.actor_id, read.ip_address) == ("beneficiary", None, CLIENT_IP)
+        kind, label = ("guardian", "سعد المطيري") if persona == "guardian" else ("beneficiary", "")
+        assert (read.actor_kind, read.actor_label, read.actor_id, read.ip_address) == (kind, label, None, CLIENT_IP)
         assert read.data["through"] == "portal"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["other", "owner"])
+@pytest.mark.parametrize("persona", ["other", "owner", "guardian"])
 def test_a_signed_in_beneficiary_signing_out_is_audited_and_loses_the_portal(world, client, persona):
     row = next(r for r in ROWS if r.view == "portal:sign_out")
     response, _target = _request(client, world, row, persona)
     assert_status(response, "portal")
-    beneficiary = getattr(world, persona)
-    assert AuditEvent.objects.filter(event_type=EventType.PORTAL_SIGNED_OUT, target_id=str(beneficiary.pk)).exists()
+    beneficiary = world.owner if persona == "guardian" else getattr(world, persona)
+    signed_out = AuditEvent.objects.filter(event_type=EventType.PORTAL_SIGNED_OUT, target_id=str(beneficiary.pk))
+    assert signed_out.get().actor_kind == ("guardian" if persona == "guardian" else "beneficiary")
     assert client.get(reverse("portal:requests"))["Location"] == "/portal/"
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from mustafid.audit.actors import Actor
 from mustafid.audit.models import AuditEvent, EventType
 from mustafid.beneficiaries.models import Beneficiary
 from mustafid.cases import actions as case_actions
@@ -121,7 +122,7 @@ def test_what_the_committee_asked_its_own_staff_is_not_the_applicants_to_answer(
     assert refreshed(case).status == Status.RETURNED
     # And the action itself refuses the applicant there (whatever the page does).
     with pytest.raises(Exception):
-        account.answer_committee(refreshed(case), note="جواب")
+        account.answer_committee(refreshed(case), note="جواب", by=Actor.beneficiary())
 
 
 def test_anothers_returned_request_is_not_found(client, make_case):
@@ -198,7 +199,8 @@ def test_a_code_confirms_only_the_number_it_was_sent_to(client, person):
     code = re.search(r"\d{6}", mobile_message(person).body).group()
     challenge = SignInCode.objects.get(purpose=CodePurpose.MOBILE)
     with pytest.raises(account.CodeRefused):
-        account.change_mobile(person, mobile="+966559999999", challenge_id=challenge.pk, code=code)
+        account.change_mobile(person, mobile="+966559999999", challenge_id=challenge.pk, code=code,
+                              by=Actor.beneficiary())
     assert Beneficiary.objects.get(pk=person.pk).mobile == person.mobile
 
 

@@ -1,4 +1,4 @@
-"""Signed in: «تواصل معنا» (their own inquiry, complaint or suggestion), «تواصلي مع الجمعية» (only their own
+"""Signed in: «تواصل معنا» (their own inquiry; complaints: test_feedback_intake.py), «تواصلي مع الجمعية» (only their own
 contacts, and of those only what is theirs to read) and «الخدمات المقدمة» (the services delivered to them)."""
 
 import datetime
@@ -27,10 +27,10 @@ def test_a_signed_in_beneficiary_sends_a_contact_as_themselves(client, beneficia
     sign_in(client, beneficiary)
     page = client.get("/portal/contact/").content.decode()
     assert 'name="name"' not in page and 'name="mobile"' not in page  # their record answers for them
-    response = client.post("/portal/contact/", {"kind": "complaint", "text": "تأخر الرد على طلبي", "website": ""})
+    response = client.post("/portal/contact/", {"kind": "inquiry", "text": "تأخر الرد على طلبي", "website": ""})
     assert response["Location"] == "/portal/contact/sent/"
     contact = Interaction.objects.get(channel=Channel.WEBSITE)
-    assert (contact.beneficiary, contact.kind, contact.direction) == (beneficiary, "complaint", "in")
+    assert (contact.beneficiary, contact.kind, contact.direction) == (beneficiary, "inquiry", "in")
     assert contact.branch == beneficiary.branch and contact.contact_name == ""
     logged = AuditEvent.objects.get(event_type=EventType.INTERACTION_LOGGED)
     assert (logged.actor_kind, logged.actor_id) == ("beneficiary", None) and logged.data["through"] == "portal"
@@ -49,7 +49,7 @@ def test_a_signed_in_beneficiary_is_limited_too(client, beneficiary):
 def test_their_contacts_show_only_their_own_and_only_what_is_theirs_to_read(client, beneficiary, officer):
     other = make_beneficiary(by=officer)
     sign_in(client, beneficiary)
-    client.post("/portal/contact/", {"kind": "suggestion", "text": "اقتراح: مواعيد مسائية"})
+    client.post("/portal/contact/", {"kind": "inquiry", "text": "اقتراح: مواعيد مسائية"})
     # A call the staff logged: its kind, channel and date, never the staff's words.
     log_interaction(channel=Channel.PHONE, direction="in", kind="inquiry", summary="ملاحظة داخلية: يبدو متوترًا",
                     outcome="أجبته", by=officer, beneficiary=beneficiary)
@@ -62,9 +62,8 @@ def test_their_contacts_show_only_their_own_and_only_what_is_theirs_to_read(clie
     # Another beneficiary's contact.
     log_interaction(channel=Channel.PHONE, direction="in", kind="inquiry", summary="سؤال مستفيد آخر",
                     by=officer, beneficiary=other)
-    public_contact = log_interaction(channel=Channel.WEBSITE, direction="in", kind="inquiry",
-                                     summary="سؤال زائر", by=public.portal_user(), contact_name="زائر",
-                                     contact_mobile="+966500000001")
+    public_contact = public.send_contact(kind="inquiry", text="سؤال زائر", name="زائر",
+                                         mobile="+966500000001").contact
 
     response = client.get("/portal/contacts/")
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]

@@ -163,10 +163,10 @@ def test_a_used_code_confirms_nothing_again(ready):
     subject = account.declaration_subject(ready)
     sent = account.send_code(ready.beneficiary, CodePurpose.DECLARE, subject)
     code = declare_code_of(ready.beneficiary)
-    account.use_code(ready.beneficiary, sent.challenge.pk, code, CodePurpose.DECLARE, subject)
+    account.use_code(ready.beneficiary, sent.challenge.pk, code, CodePurpose.DECLARE, subject, by=Actor.beneficiary())
     account.claim(sent.challenge.pk)
     with pytest.raises(account.CodeRefused) as refused:
-        account.use_code(ready.beneficiary, sent.challenge.pk, code, CodePurpose.DECLARE, subject)
+        account.use_code(ready.beneficiary, sent.challenge.pk, code, CodePurpose.DECLARE, subject, by=Actor.beneficiary())
     assert refused.value.checked.reason == "used"
 
 
@@ -174,7 +174,7 @@ def test_a_sign_in_code_does_not_confirm_a_declaration(client, ready):
     ask(client, ready.beneficiary.national_id)
     sign_in_code = SignInCode.objects.filter(purpose=CodePurpose.SIGN_IN).latest("pk")
     checked = account.check_code(ready.beneficiary, sign_in_code.pk, "000000", CodePurpose.DECLARE,
-                                 account.declaration_subject(ready))
+                                 account.declaration_subject(ready), by=Actor.beneficiary())
     assert checked.reason == "gone"
 
 

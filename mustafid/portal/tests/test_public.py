@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from mustafid.accounts.models import User
 from mustafid.association.models import Channel
 from mustafid.audit.models import AuditEvent, EventType
 from mustafid.interactions.models import Interaction
@@ -47,9 +48,10 @@ def test_the_public_form_records_an_incoming_website_contact_by_an_anonymous_vis
     assert contact.beneficiary is None
     assert (contact.contact_name, contact.contact_mobile) == ("سارة أحمد", "+966551234567")
     assert contact.summary == "متى يفتح باب التسجيل؟"
-    # The contact must name a staff member: the portal's own, who can never sign in.
-    assert contact.staff.username == public.PORTAL_USERNAME
-    assert not contact.staff.is_active and not contact.staff.has_usable_password() and not contact.staff.role_codes
+    # Recorded by the system (no one signed in), never by a staff user, and no placeholder user exists.
+    assert (contact.staff, contact.staff_kind, contact.staff_label) == (None, "system", public.PUBLIC_FORM)
+    assert str(contact.recorded_by) == "النظام"
+    assert not User.objects.filter(username="portal:website").exists()
     logged = AuditEvent.objects.get(event_type=EventType.INTERACTION_LOGGED)
     assert (logged.actor_id, logged.actor_label, logged.ip_address) == (None, "", CLIENT_IP)
     assert logged.data["through"] == "portal" and logged.data["channel"] == Channel.WEBSITE
@@ -70,9 +72,9 @@ def test_the_public_form_records_an_incoming_website_contact_by_an_anonymous_vis
 
 
 def test_an_email_to_answer_to_is_kept_with_the_text_and_no_message_is_sent(client, association):
-    assert send(client, mobile="", email="sara@example.com", kind="suggestion").status_code == 302
+    assert send(client, mobile="", email="sara@example.com", kind="inquiry").status_code == 302
     contact = Interaction.objects.get()
-    assert contact.kind == "suggestion" and contact.contact_mobile == ""
+    assert contact.kind == "inquiry" and contact.contact_mobile == ""
     assert "sara@example.com" in contact.summary
     assert not Message.objects.exists()
     assert "رقم المراجعة" in client.get("/portal/contact/sent/").content.decode()
