@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mustafid.lib.forms import DualDateField, SaudiMobileField, refuse_reversed_range
 
-from .models import Interaction
+from .models import ANSWER_MAX, Interaction
 
 
 class InteractionForm(forms.Form):
@@ -42,6 +42,9 @@ class ContactFilterForm(forms.Form):
     occurred_to = DualDateField(label=_("إلى تاريخ"), required=False)
     sort = forms.ChoiceField(label=_("الترتيب"), required=False,
                              choices=[("new", _("الأحدث أولًا")), ("old", _("الأقدم أولًا"))])
+    # «بانتظار الرد»: the written contacts from the website not answered yet (`contact_awaiting_answer_idx`).
+    reply = forms.ChoiceField(label=_("الرد"), required=False,
+                              choices=[("", _("الكل")), ("waiting", _("بانتظار الرد"))])
 
     def __init__(self, *args, channels, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,3 +75,13 @@ class SendMessageForm(forms.Form):
 
     def variable_fields(self):
         return [self[name] for name in self.message.fields]
+
+
+class ContactAnswerForm(forms.Form):
+    """«الرد» on a written contact (`actions.answer_interaction`): sent to its sender."""
+
+    answer = forms.CharField(
+        label=_("الرد"), widget=forms.Textarea(attrs={"rows": 4}), max_length=ANSWER_MAX,
+        help_text=_("يصل المستفيدَ إشعار بالرد ويقرؤه في خدمات المستفيد؛ ويصل نص الرد كاملًا برسالة نصية لمن أرسل "
+                    "من الموقع دون حساب. لا تكتب فيه ما لا يصح أن يقرأه غيره."),
+    )

@@ -156,9 +156,24 @@ STAFF_MESSAGES = {
 }
 
 
+# The association's answer to a contact sent in writing (`actions.answer_interaction`), sent by the system when an
+# officer answers, never chosen by hand: to a beneficiary, a notice that the answer waits in the portal (its text
+# stays there); to a sender of the public form, who has no portal, the answer itself.
+ANSWER_NOTICE = MessageKind(
+    "contact_answer_notice", _("إشعار بالرد على رسالة"), folder=FOLDER / "contact_answer_notice",
+    variables={"association": _("اسم الجمعية"), "number": _("رقم المراجعة")},
+)
+ANSWER_TEXT = MessageKind(
+    "contact_answer", _("الرد على رسالة من الموقع"), folder=FOLDER / "contact_answer",
+    variables={"association": _("اسم الجمعية"), "number": _("رقم المراجعة"), "answer": _("نص الرد")},
+)
+
+
 def register():
     for message in STAFF_MESSAGES.values():
         catalogue.register(message.kind)
+    catalogue.register(ANSWER_NOTICE)
+    catalogue.register(ANSWER_TEXT)
 
 
 def context_for(message, data, language):

@@ -7,7 +7,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mustafid.association.models import Branch, Channel
+from mustafid.audit.actors import ActedBy, ActorKind, actor_columns
 from mustafid.beneficiaries.models import Beneficiary
+
+# The association's answer to a written contact (`actions.answer_interaction`): a few SMS at most for a sender of
+# the public form, who receives it whole.
+ANSWER_MAX = 1000
+# Who records a contact sent in writing by its own author: the beneficiary or guardian through the portal, the
+# system for the public form. Any other contact was logged by a staff member.
+SENDER_KINDS = (ActorKind.BENEFICIARY, ActorKind.GUARDIAN, ActorKind.SYSTEM)
+# The contacts waiting for the association's answer (`contact_awaiting_answer_idx`, the officer's home and the
+# list's «بانتظار الرد»): written by their sender on the website, not answered yet.
+AWAITING_ANSWER = Q(channel=Channel.WEBSITE, direction="in", staff_kind__in=SENDER_KINDS, answered_at__isnull=True)
 
 
 class InteractionQuerySet(models.QuerySet):
@@ -22,6 +33,9 @@ class InteractionQuerySet(models.QuerySet):
         if user.may_log_contacts:
             seen |= Q(staff=user)
         return self.filter(seen)
+
+    def awaiting_answer(self):
+        return self.filter(AWAITING_ANSWER)
 
 
 class Interaction(models.Model):
@@ -52,9 +66,16 @@ class Interaction(models.Model):
     # For someone not (yet) in the registry: how to reach them again.
     contact_name = models.CharField(_("اسم المتواصل"), max_length=120, blank=True)
     contact_mobile = models.CharField(_("جوال المتواصل"), max_length=16, blank=True)
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("الموظف"), on_delete=models.PROTECT, related_name="interactions"
-    )
+    # Who recorded the contact: the staff member who logged it, or the beneficiary (or guardian) who sent it from
+    # the portal, or the system for the public form (no staff user then).
+    staff, staff_kind, staff_label = actor_columns(_("الموظف"), related_name="interactions")
+    recorded_by = ActedBy("staff")
+    # The association's answer to a contact that came in writing (the portal, the public form): sent back to the
+    # sender through their channel and shown on the portal's «تواصلي مع الجمعية».
+    answer = models.TextField(_("الرد"), blank=True)
+    answered_at = models.DateTimeField(_("وقت الرد"), null=True, blank=True)
+    answered_by, answered_by_kind, answered_by_label = actor_columns(_("رد عليه"))
+    answered_by_actor = ActedBy("answered_by")
     branch = models.ForeignKey(Branch, verbose_name=_("المكتب"), null=True, blank=True, on_delete=models.PROTECT)
     # Indexed with the id in `contact_occurred_idx` (the list's order).
     occurred_at = models.DateTimeField(_("وقت التواصل"), default=timezone.now)
@@ -73,11 +94,28 @@ class Interaction(models.Model):
             # ...for a branch representative (their branch's contacts) and a volunteer (the ones they logged).
             models.Index(fields=["branch", "-occurred_at", "-id"], name="contact_branch_idx"),
             models.Index(fields=["staff", "-occurred_at", "-id"], name="contact_staff_idx"),
+            # ...and the written contacts not answered yet (interactions 0004), the oldest first on the home.
+            models.Index(fields=["occurred_at", "id"], condition=AWAITING_ANSWER, name="contact_awaiting_answer_idx"),
         ]
 
     def __str__(self):
         who = self.beneficiary or self.contact_name or _("غير معروف")
         return f"{self.get_kind_display()} — {self.get_channel_display()} — {who}"
+
+    @property
+    def is_written(self):
+        """Sent in writing by its own author from the website (the portal, the public form): it may be answered."""
+        return (self.channel == Channel.WEBSITE and self.direction == self.Direction.INCOMING
+                and self.staff_kind in SENDER_KINDS)
+
+    @property
+    def awaits_answer(self):
+        return self.is_written and self.answered_at is None
+
+    @property
+    def answerer(self):
+        """Who answered (an `Actor`), or None."""
+        return self.answered_by_actor if self.answered_at else None
 
     @property
     def who(self):
@@ -91,3 +129,27 @@ class Interaction(models.Model):
         initial = dict(zip(["first_name", "father_name", "grandfather_name", "family_name"], parts))
         initial["mobile"] = self.contact_mobile
         return initial
+
+
+class FaqEntry(models.Model):
+    """One question the association answers often, in Arabic and English: published on a public page, offered to
+    officers as they type an inquiry, and shown in the portal. `question_key` is the Arabic question and answer
+    after normalisation (lib/arabic.search_key), written on save, for search as you type."""
+
+    question_ar = models.CharField(_("السؤال"), max_length=300)
+    answer_ar = models.TextField(_("الإجابة"))
+    question_en = models.CharField(_("السؤال بالإنجليزية"), max_length=300, blank=True)
+    answer_en = models.TextField(_("الإجابة بالإنجليزية"), blank=True)
+    search_key = models.TextField(editable=False, blank=True)
+    published = models.BooleanField(_("منشور"), default=True)
+    order = models.PositiveSmallIntegerField(_("الترتيب"), default=0)
+    updated_at = models.DateTimeField(_("آخر تعديل"), auto_now=True)
+    updated_by, updated_by_kind, updated_by_label = actor_columns(_("عدّله"))
+
+    class Meta:
+        verbose_name = _("سؤال شائع")
+        verbose_name_plural = _("الأسئلة الشائعة")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.question_ar

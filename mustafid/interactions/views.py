@@ -26,7 +26,8 @@ from mustafid.notifications.wording import sms_length
 
 from . import actions
 from . import messages as staff_messages
-from .forms import ContactFilterForm, InteractionForm, SendMessageForm
+from .access import access_interaction, may_answer
+from .forms import ContactAnswerForm, ContactFilterForm, InteractionForm, SendMessageForm
 from .models import Interaction
 
 
@@ -42,6 +43,8 @@ def interaction_list(request):
         interactions = interactions.filter(channel=filters["channel"])
     if filters.get("kind"):
         interactions = interactions.filter(kind=filters["kind"])
+    if filters.get("reply") == "waiting":
+        interactions = interactions.awaiting_answer()
     interactions = within_days(interactions, "occurred_at", filters.get("occurred_from"), filters.get("occurred_to"))
     sort = filters.get("sort") or "new"
     # Keyset pages in the order of `contact_occurred_idx`, either way (no count, no OFFSET): see lib/paging.py.
@@ -56,6 +59,40 @@ def interaction_list(request):
         "page": page, "form": form, "list_query": urlencode(params), "filtered": bool(params.keys() - {"sort"}),
         "sensitive": request.user.sees_sensitive_data,
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interaction_detail(request, pk):
+    """One contact: what was said, who recorded it, and the association's answer to a written one — with the
+    «الرد» form for those who answer (`access.may_answer`) while it waits (POST: `actions.answer_interaction`)."""
+    user = request.user
+    if not (user.may_log_contacts or user.reads_everything):
+        raise PermissionDenied
+    contact = access_interaction(user, pk)
+    answering = contact.awaits_answer and may_answer(user)
+    if request.method == "POST" and not answering:
+        if contact.is_written and contact.answered_at and may_answer(user):
+            messages.error(request, _("رُدّ على هذه الرسالة من قبل؛ الرد يُرسل مرة واحدة."))
+            return redirect("interactions:detail", contact.pk)
+        raise PermissionDenied
+    form = ContactAnswerForm(request.POST or None) if answering else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _contact, message = actions.answer_interaction(contact, form.cleaned_data["answer"], by=user)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            if message is None:
+                messages.warning(request, _("حُفظ الرد، ولم تُرسل رسالة: لا وسيلة متاحة للوصول إلى المرسل."))
+            else:
+                messages.success(request, _("حُفظ الرد ووُضع في صندوق الإرسال إلى المرسل."))
+            return redirect("interactions:detail", contact.pk)
+    # Names, mobiles and what was said: a read of personal data, as each page of the list is.
+    record(EventType.CONTACTS_LISTED, actor=user, target=contact, data={"contact": contact.pk})
+    return render(request, "interactions/detail.html", {
+        "contact": contact, "form": form, "sensitive": user.sees_sensitive_data,
+    }, status=400 if request.method == "POST" else 200)
 
 
 # How many people the caller lookup offers: enough to pick from, few enough to read on a phone.

@@ -1,12 +1,14 @@
 """What the portal offers without signing in, and the contacts of a signed-in beneficiary (docs/portal.md).
 
-* «تواصل معنا» (`send_contact`): an inquiry, a complaint or a suggestion, recorded by the contacts' own action
+* «تواصل معنا» (`send_contact`): an inquiry, recorded by the contacts' own action
   (`interactions.actions.log_interaction`) as an incoming contact on the website channel, which the officers see
-  in their contacts list. Its author is the beneficiary through the portal (signed in) or an anonymous visitor
-  (the public form), as the audit trail says; the contact's staff column, which a contact must have, is the
-  portal's own inactive user (`portal_user`), never a person who could sign in. Limited per client address,
-  per mobile and per signed-in beneficiary, counted from the rows the contacts already write (no table of its
-  own). The sender gets the contact's number on screen, and by SMS when they gave a mobile.
+  in their contacts list. It is recorded by its author: the beneficiary through the portal (signed in), or the
+  system for the public form (`PUBLIC_FORM`; the audit trail names an anonymous visitor), never a staff user; an
+  officer answers it from the contact's page (`interactions.actions.answer_interaction`). Limited per client
+  address, per mobile and per signed-in beneficiary, counted from the rows the contacts already write (no table
+  of its own). The sender gets the contact's number on screen, and by SMS when they gave a mobile. A complaint,
+  a suggestion or a compliment sent with the same form goes to the association's register instead
+  (complaints.py `send_feedback`), within the same limits.
 * «تتبع طلبي» (`request_track_code`, `try_track_code`): a request's number and a one-time code sent to the
   mobile on that request — the sign-in's code machinery and its rows (`SignInCode`, `SignInFailure`, purpose
   `track`: hashed, five minutes, single use, three tries, the sign-in's limits per number, mobile and address
@@ -26,14 +28,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from django import forms
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
-from mustafid.accounts.models import User
 from mustafid.association.models import Association, Channel
 from mustafid.audit.actors import Actor
 from mustafid.audit.context import client_ip
@@ -41,8 +41,9 @@ from mustafid.audit.log import record
 from mustafid.audit.models import AuditEvent, EventType
 from mustafid.beneficiaries.models import REFERENCE
 from mustafid.cases.models import Case
+from mustafid.feedback.models import Feedback, FeedbackCategory
 from mustafid.interactions.actions import log_interaction
-from mustafid.interactions.models import Interaction
+from mustafid.interactions.models import SENDER_KINDS, Interaction
 from mustafid.lib.arabic import to_ascii_digits
 from mustafid.lib.forms import SaudiMobileField
 from mustafid.notifications import catalogue, outbox, transports
@@ -68,11 +69,13 @@ CONTACT_RECEIVED_MESSAGE = MessageKind(
     variables={"association": _("اسم الجمعية"), "number": _("رقم المراجعة"), "kind": _("نوع الرسالة")},
 )
 
-# The kinds a visitor may send (the contacts' own kinds).
+# The kinds a visitor may send: an inquiry (a contact, below), or a complaint, a suggestion or a compliment (the
+# association's register: complaints.py).
 KINDS = [
     (Interaction.Kind.INQUIRY, _("استفسار")),
-    (Interaction.Kind.COMPLAINT, _("شكوى")),
-    (Interaction.Kind.SUGGESTION, _("اقتراح")),
+    (Feedback.Kind.COMPLAINT, _("شكوى")),
+    (Feedback.Kind.SUGGESTION, _("اقتراح")),
+    (Feedback.Kind.COMPLIMENT, _("شكر")),
 ]
 TEXT_MAX = 2000
 
@@ -83,17 +86,8 @@ CONTACT_LIMITS = {"address": Limit(10, 60), "mobile": Limit(3, 60), "beneficiary
 # The tracking view lasts this long after the code, then the number and a new code are asked again.
 TRACK_MINUTES = 10
 
-# The portal's own user, the `staff` of the contacts that arrive through it: inactive, no password, no role.
-# Its name holds a ":", which no staff sign-up accepts, so it can never be a real person's.
-PORTAL_USERNAME = "portal:website"
-
-
-def portal_user():
-    """The portal's user, made on the first contact (two first contacts at once: one row, get_or_create)."""
-    user, _created = User.objects.get_or_create(username=PORTAL_USERNAME, defaults={
-        "first_name": "خدمات المستفيد (الموقع)", "is_active": False, "password": make_password(None),
-    })
-    return user
+# The system's job name on a contact sent with the public form (no one signed in): «النظام».
+PUBLIC_FORM = "public_form"
 
 
 def _association_name():
@@ -104,30 +98,42 @@ def _association_name():
 # ---------------------------------------------------------------------------------------------------- contacts
 
 
-def _wait(queryset, when, limit, now):
-    """Seconds until `queryset` (rows of the last `limit.minutes`) allows one more (0: allowed now)."""
+def _wait(sources, limit, now):
+    """Seconds until the rows of `sources` ((queryset, time field) pairs, counted together) of the last
+    `limit.minutes` allow one more (0: allowed now)."""
     window = timedelta(minutes=limit.minutes)
-    times = list(queryset.filter(**{f"{when}__gte": now - window}).order_by(f"-{when}")
-                 .values_list(when, flat=True)[:limit.count])
+    times = []
+    for queryset, when in sources:
+        times += queryset.filter(**{f"{when}__gte": now - window}).order_by(f"-{when}").values_list(
+            when, flat=True)[:limit.count]
+    times = sorted(times, reverse=True)[:limit.count]
     if len(times) < limit.count:
         return 0
     return max(math.ceil((times[-1] + window - now).total_seconds()), 1)
 
 
 def contact_wait(*, mobile="", beneficiary=None, now=None):
-    """Seconds to wait before one more contact from this address (and mobile, or beneficiary); 0: send now."""
+    """Seconds to wait before one more contact or register item from this address (and mobile, or beneficiary);
+    0: send now. Inquiries (contacts) and complaints, suggestions and compliments (the register) count together."""
     now, ip = now or timezone.now(), client_ip()
-    website = Interaction.objects.filter(channel=Channel.WEBSITE, staff__username=PORTAL_USERNAME)
+    website = Interaction.objects.filter(channel=Channel.WEBSITE, staff_kind__in=SENDER_KINDS)
+    items = Feedback.objects.filter(channel=Channel.WEBSITE)
     waits = []
     if ip:
-        # The audit rows of the contacts sent through the portal from this address (anonymous or a beneficiary).
+        # The audit rows of the contacts sent through the portal from this address (anonymous or a beneficiary),
+        # and of the register's items received on the website channel from it.
         sent_here = AuditEvent.objects.filter(event_type=EventType.INTERACTION_LOGGED, ip_address=ip,
                                               data__through="portal")
-        waits.append(_wait(sent_here, "at", CONTACT_LIMITS["address"], now))
+        received_here = AuditEvent.objects.filter(event_type=EventType.FEEDBACK_RECEIVED, ip_address=ip,
+                                                  data__channel=Channel.WEBSITE)
+        waits.append(_wait([(sent_here, "at"), (received_here, "at")], CONTACT_LIMITS["address"], now))
     if mobile:
-        waits.append(_wait(website.filter(contact_mobile=mobile), "occurred_at", CONTACT_LIMITS["mobile"], now))
+        waits.append(_wait([(website.filter(contact_mobile=mobile), "occurred_at"),
+                            (items.filter(sender_mobile=mobile), "received_at")], CONTACT_LIMITS["mobile"], now))
     if beneficiary is not None:
-        waits.append(_wait(website.filter(beneficiary=beneficiary), "occurred_at", CONTACT_LIMITS["beneficiary"], now))
+        waits.append(_wait([(website.filter(beneficiary=beneficiary), "occurred_at"),
+                            (items.filter(beneficiary=beneficiary), "received_at")],
+                           CONTACT_LIMITS["beneficiary"], now))
     return max(waits, default=0)
 
 
@@ -137,12 +143,15 @@ class Sent:
     wait: int = 0
 
 
-def send_contact(*, kind, text, beneficiary=None, name="", mobile="", email=""):
-    """Record an inquiry, complaint or suggestion from the portal as an incoming contact on the website channel.
+def send_contact(*, kind, text, beneficiary=None, name="", mobile="", email="", by=None):
+    """Record an inquiry from the portal as an incoming contact on the website channel (a complaint, a suggestion
+    or a compliment goes to the register: complaints.py `send_feedback`).
 
-    `beneficiary` when signed in (the author: the beneficiary through the portal); otherwise an anonymous
-    visitor's `name` and `mobile` or `email` to answer to. Raises ActionRefused when the website channel is
-    off in the policy. Returns `Sent`: the contact, or the seconds to wait (a limit reached).
+    `beneficiary` when signed in (the author `by`, the session's: the beneficiary through the portal, or the
+    guardian acting for them; the beneficiary when not given); otherwise an anonymous
+    visitor's `name` and `mobile` or `email` to answer to (the contact is recorded by the system then). Raises
+    ActionRefused when the website channel is off in the policy. Returns `Sent`: the contact, or the seconds to
+    wait (a limit reached).
     """
     wait = contact_wait(mobile=mobile, beneficiary=beneficiary)
     if wait:
@@ -151,12 +160,12 @@ def send_contact(*, kind, text, beneficiary=None, name="", mobile="", email=""):
     if beneficiary is None and email:
         # A contact keeps a mobile, not an e-mail: the address to answer to is kept with the text.
         summary += "\n\n" + str(_("البريد الإلكتروني للرد: %(email)s") % {"email": email})
+    author = (by or Actor.beneficiary()) if beneficiary is not None else None
     with transaction.atomic():
         contact = log_interaction(
             channel=Channel.WEBSITE, direction=Interaction.Direction.INCOMING, kind=kind, summary=summary,
-            by=portal_user(), beneficiary=beneficiary, contact_name=name, contact_mobile=mobile,
-            audit_actor=Actor.beneficiary() if beneficiary is not None else None,
-            audit_data={"through": "portal"},
+            by=author or Actor.system(PUBLIC_FORM), beneficiary=beneficiary, contact_name=name,
+            contact_mobile=mobile, audit_actor=author, audit_data={"through": "portal"},
         )
         recipient = (beneficiary.as_recipient() if beneficiary is not None and beneficiary.mobile else
                      Recipient(person_type=contact._meta.label_lower, person_id=contact.pk, mobile=mobile)
@@ -174,14 +183,15 @@ def send_contact(*, kind, text, beneficiary=None, name="", mobile="", email=""):
 def own_contacts(beneficiary):
     """The contacts a beneficiary may read of their own, newest first: (contact, shows_summary) pairs.
 
-    Conservative: only contacts with this beneficiary. What they wrote through the portal shows its text;
+    Conservative: only contacts with this beneficiary. What they wrote through the portal shows its text, and
+    the association's answer to it when there is one (the template reads `contact.answer`);
     a message the association sent them shows its title («رسالة «…»»); any other contact (a call, a visit
     logged by the staff) shows only its channel, date, kind and direction, never the staff's words. A
     complaint logged by the staff (it may be about a staff member, handled in confidence) is not shown at all.
     """
     contacts = (Interaction.objects.filter(beneficiary=beneficiary)
-                .exclude(Q(kind=Interaction.Kind.COMPLAINT) & ~Q(staff__username=PORTAL_USERNAME))
-                .select_related("staff").order_by("-occurred_at", "-pk")[:100])
+                .exclude(Q(kind=Interaction.Kind.COMPLAINT) & ~Q(staff_kind__in=SENDER_KINDS))
+                .order_by("-occurred_at", "-pk")[:100])
     contacts = list(contacts)
     # The contacts that are a message sent from a template (interactions.actions.send_message: the outbox's
     # message has the contact as its event): their summary is the message's title, not a staff member's words.
@@ -190,7 +200,7 @@ def own_contacts(beneficiary):
     messages = set(Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
     shown = []
     for contact in contacts:
-        theirs = contact.staff.username == PORTAL_USERNAME and contact.direction == Interaction.Direction.INCOMING
+        theirs = contact.is_written
         sent_message = f"contact:{contact.pk}/{person}" in messages
         shown.append((contact, theirs or sent_message))
     return shown
@@ -322,16 +332,24 @@ def try_track_code(challenge_id, case_id, code):
 
 
 class ContactForm(forms.Form):
-    """«تواصل معنا». Signed in (`signed_in`), only the kind and the text; otherwise a name and a mobile or an
-    e-mail to answer to. `website` is a honeypot: hidden from people, filled by robots."""
+    """«تواصل معنا». Signed in (`signed_in`), the kind, the text and the category; otherwise also a name and a
+    mobile or an e-mail to answer to, or, for a complaint, a suggestion or a compliment, «دون ذكر اسمي»
+    (`anonymous`: no name, no way back). `website` is a honeypot: hidden from people, filled by robots."""
 
-    name = forms.CharField(label=_("الاسم"), max_length=120)
+    name = forms.CharField(label=_("الاسم"), max_length=120, required=False)
     mobile = SaudiMobileField(label=_("رقم الجوال"), required=False, max_length=30,
                               help_text=_("لنرد عليك ونرسل إليك رقم المراجعة. مثل 0501234567."))
     email = forms.EmailField(label=_("أو البريد الإلكتروني"), required=False, max_length=254,
                              widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"}))
+    anonymous = forms.BooleanField(
+        label=_("دون ذكر اسمي"), required=False,
+        help_text=_("للشكوى والاقتراح والشكر فقط. لن نعرف من أرسلها، ولن يصلك رد ولا رقم مرجعي برسالة؛ "
+                    "احتفظ بالرقم الذي يظهر بعد الإرسال."),
+    )
     kind = forms.ChoiceField(label=_("نوع الرسالة"), choices=KINDS, widget=forms.RadioSelect,
                              initial=Interaction.Kind.INQUIRY)
+    category = forms.ModelChoiceField(label=_("موضوع الشكوى أو الاقتراح (اختياري)"), required=False,
+                                      queryset=FeedbackCategory.objects.none(), empty_label=_("— بلا تحديد —"))
     text = forms.CharField(label=_("نص الرسالة"), max_length=TEXT_MAX,
                            widget=forms.Textarea(attrs={"rows": 5}))
     website = forms.CharField(label=_("اترك هذا الحقل فارغًا"), required=False, max_length=200,
@@ -341,7 +359,12 @@ class ContactForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.signed_in = signed_in
         if signed_in:
-            del self.fields["name"], self.fields["mobile"], self.fields["email"]
+            del self.fields["name"], self.fields["mobile"], self.fields["email"], self.fields["anonymous"]
+        categories = FeedbackCategory.objects.filter(active=True)
+        if categories.exists():
+            self.fields["category"].queryset = categories
+        else:
+            del self.fields["category"]
 
     @property
     def is_robot(self):
@@ -358,10 +381,27 @@ class ContactForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.signed_in and not self.errors.get("mobile") and not self.errors.get("email") \
+        if self.signed_in:
+            return data
+        if data.get("anonymous"):
+            if data.get("kind") == Interaction.Kind.INQUIRY:
+                self.add_error("anonymous", _("الاستفسار يحتاج إلى وسيلة للرد عليك: اكتب اسمك وجوالك، "
+                                              "أو أزل علامة «دون ذكر اسمي»."))
+            for field in ("name", "mobile", "email"):
+                self.errors.pop(field, None)
+                data[field] = ""
+            return data
+        if not self.errors.get("name") and not data.get("name"):
+            self.add_error("name", _("اكتب اسمك، أو اختر «دون ذكر اسمي» للشكوى أو الاقتراح أو الشكر."))
+        if not self.errors.get("mobile") and not self.errors.get("email") \
                 and not data.get("mobile") and not data.get("email"):
             self.add_error("mobile", _("اكتب رقم جوال أو بريدًا إلكترونيًا لنرد عليك."))
         return data
+
+    @property
+    def goes_to_register(self):
+        return self.cleaned_data.get("kind") in (Feedback.Kind.COMPLAINT, Feedback.Kind.SUGGESTION,
+                                                 Feedback.Kind.COMPLIMENT)
 
 
 class TrackForm(forms.Form):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mustafid.cases.models import Case
 from mustafid.lib.errors import ActionRefused
 
-from . import actions, public, session
+from . import actions, complaints, drafts, public, session
 from .follow import follow
 from .forms import CodeForm
 from .views import _locked, _pad, wait_words
@@ -34,31 +34,48 @@ def _contact_locked(request, wait):
 @require_http_methods(["GET", "HEAD", "POST"])
 @session.no_store
 def contact(request):
-    """«تواصل معنا»: an inquiry, a complaint or a suggestion; signed in, it is the beneficiary's own."""
+    """«تواصل معنا»: an inquiry (a contact), or a complaint, a suggestion or a compliment (the register, with its
+    reference number); signed in, it is the beneficiary's own."""
     beneficiary = session.current(request)
     request.beneficiary = beneficiary
-    form = public.ContactForm(request.POST if request.method == "POST" else None, signed_in=beneficiary is not None)
+    # Signed in, the text typed before (drafts.py); signed out, no draft.
+    draft, draft_context = drafts.form_context(beneficiary, "contact")
+    form = public.ContactForm(request.POST if request.method == "POST" else None, signed_in=beneficiary is not None,
+                              initial=draft or None)
     if request.method == "POST" and form.is_valid():
         if form.is_robot:
             # A robot filled the hidden field: it sees a success, nothing is recorded.
             request.session[CONTACT_SENT] = {"number": None}
             return redirect("portal:contact_sent")
         data = form.cleaned_data
+        sender = {"beneficiary": beneficiary, "by": session.actor(request), "name": data.get("name", ""),
+                  "mobile": data.get("mobile") or "", "email": data.get("email") or ""}
         try:
-            sent = public.send_contact(
-                kind=data["kind"], text=data["text"], beneficiary=beneficiary, name=data.get("name", ""),
-                mobile=data.get("mobile") or "", email=data.get("email") or "",
-            )
+            if form.goes_to_register:
+                sent = complaints.send_feedback(kind=data["kind"], text=data["text"], category=data.get("category"),
+                                                anonymous=bool(data.get("anonymous")), **sender)
+            else:
+                sent = public.send_contact(kind=data["kind"], text=data["text"], **sender)
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
             if sent.wait:
                 return _contact_locked(request, sent.wait)
-            request.session[CONTACT_SENT] = {
-                "number": sent.contact.pk, "by_sms": bool(data.get("mobile") or (beneficiary and beneficiary.mobile)),
-            }
+            drafts.discard(beneficiary, "contact")
+            if form.goes_to_register:
+                item = sent.feedback
+                request.session[CONTACT_SENT] = {
+                    "reference": item.reference, "kind": item.get_kind_display(), "due_on": item.due_on.isoformat(),
+                    "anonymous": item.anonymous, "by_message": sent.message is not None,
+                    "can_track": bool(item.sender_mobile or (beneficiary and beneficiary.mobile)),
+                }
+            else:
+                request.session[CONTACT_SENT] = {
+                    "number": sent.contact.pk,
+                    "by_sms": bool(data.get("mobile") or (beneficiary and beneficiary.mobile)),
+                }
             return redirect("portal:contact_sent")
-    return render(request, "portal/public/contact.html", {"form": form, "portal_section": "contact"})
+    return render(request, "portal/public/contact.html", {"form": form, "portal_section": "contact", **draft_context})
 
 
 @require_GET
@@ -74,10 +91,11 @@ def contact_sent(request):
 @require_GET
 @session.beneficiary_required
 def contacts(request):
-    """«تواصلي مع الجمعية»: their own contacts, as `public.own_contacts` allows."""
+    """«تواصلي مع الجمعية»: their own contacts, as `public.own_contacts` allows, and their own items of the
+    register, as `complaints.sender_view` shows them to the sender."""
+    items = [complaints.sender_view(item) for item in complaints.own_feedback(request.beneficiary)]
     return render(request, "portal/public/contacts.html",
-                  {"contacts": public.own_contacts(request.beneficiary), "portal_username": public.PORTAL_USERNAME,
-                   "portal_section": "contacts"})
+                  {"contacts": public.own_contacts(request.beneficiary), "items": items, "portal_section": "contacts"})
 
 
 @require_GET
@@ -154,3 +172,77 @@ def track_status(request):
         "f": followed, "first_name": case.beneficiary.first_name, "reference": case.reference,
         "portal_section": "track",
     })
+
+
+# ---------------------------------------------------------------------------------------------------- «تتبع شكواي»
+
+FEEDBACK_CHALLENGE = "portal_feedback_challenge"
+FEEDBACK_ITEM = "portal_feedback_item"
+FEEDBACK_TRACKED = "portal_feedback_tracked"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@session.no_store
+def feedback_track(request):
+    """«تتبع شكواي»: the reference and the mobile it was sent from; a code to that mobile, the same answer for any
+    reference and any mobile."""
+    request.beneficiary = session.current(request)
+    form = complaints.TrackFeedbackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        began = time.monotonic()
+        asked = complaints.request_feedback_code(form.cleaned_data["reference"], form.cleaned_data["mobile"])
+        _pad(began)
+        if asked.wait:
+            return _locked(request, asked.wait)
+        request.session.pop(FEEDBACK_TRACKED, None)
+        request.session[FEEDBACK_CHALLENGE] = asked.challenge.pk
+        request.session[FEEDBACK_ITEM] = asked.feedback_id
+        return redirect("portal:feedback_track_code")
+    return render(request, "portal/public/feedback_track.html", {"form": form, "portal_section": "contact"})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@session.no_store
+def feedback_track_code(request):
+    request.beneficiary = session.current(request)
+    challenge = request.session.get(FEEDBACK_CHALLENGE)
+    if challenge is None:
+        return redirect("portal:feedback_track")
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    form.fields["code"].label = _("رمز المتابعة")
+    if request.method == "POST" and form.is_valid():
+        attempt = complaints.try_feedback_code(challenge, request.session.get(FEEDBACK_ITEM),
+                                               form.cleaned_data["code"])
+        if attempt.feedback is not None or attempt.wait or attempt.reason == "gone":
+            for key in (FEEDBACK_CHALLENGE, FEEDBACK_ITEM):
+                request.session.pop(key, None)
+        if attempt.feedback is not None:
+            request.session[FEEDBACK_TRACKED] = {"item": attempt.feedback.pk,
+                                                 "until": time.time() + complaints.TRACK_MINUTES * 60}
+            return redirect("portal:feedback_track_status")
+        if attempt.wait:
+            return _locked(request, attempt.wait)
+        if attempt.reason == "gone":
+            return redirect("portal:feedback_track")
+        form.add_error("code", attempt.message)
+    return render(request, "portal/public/feedback_track_code.html",
+                  {"form": form, "validity": wait_words(actions.code_minutes() * 60), "portal_section": "contact"})
+
+
+@require_GET
+@session.no_store
+def feedback_track_status(request):
+    """What the sender may read of their item (`complaints.sender_view`) for `TRACK_MINUTES` after its code."""
+    request.beneficiary = session.current(request)
+    tracked = request.session.get(FEEDBACK_TRACKED)
+    if not tracked or tracked.get("until", 0) < time.time():
+        request.session.pop(FEEDBACK_TRACKED, None)
+        if tracked:
+            messages.info(request, _("انتهت مدة العرض. اطلب رمزًا جديدًا لعرض رسالتك مرة أخرى."))
+        return redirect("portal:feedback_track")
+    item = complaints.Feedback.objects.filter(pk=tracked["item"]).first()
+    if item is None:
+        request.session.pop(FEEDBACK_TRACKED, None)
+        return redirect("portal:feedback_track")
+    return render(request, "portal/public/feedback_track_status.html",
+                  {"item": complaints.sender_view(item), "portal_section": "contact"})
