@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "mustafid.beneficiaries",
     "mustafid.interactions",
     "mustafid.cases",
+    "mustafid.feedback",
     "mustafid.research",
     "mustafid.committee",
     "mustafid.services",
@@ -170,6 +171,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     # The worker (`make run` starts one beside the web server) writes too: wait for the lock, do not fail.
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: it pays off on analytical queries of tens of millions of rows; here it added about
+    # 90-100 ms to each of the indicators' queries at a million requests and saved nothing (bench/indicators.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -275,7 +280,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_DOCUMENT_BYTES = env_int("MAX_DOCUMENT_BYTES", 10 * 1024 * 1024)
 
 # Widgets render through our templates (Bootstrap classes) in templates/django/forms/.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "mustafid.lib.form_renderer.FormRenderer"
 
 # --- Messages (the outbox, notifications app; docs/operations.md «Messages») ---------------------------------
 # Background work: the Django tasks API (django-tasks) on the database backend, run by `manage.py db_worker`.
@@ -305,6 +310,11 @@ WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
 WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
 WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
 UNIFONIC_WEBHOOK_SECRET = os.environ.get("UNIFONIC_WEBHOOK_SECRET", "")
+# Replies to our messages (notifications/replies.py): the channels whose provider delivers them to our webhooks
+# ("sms,whatsapp"; none by default), and the secret in the URL of the SMS replies' webhook. With a channel listed,
+# a survey invitation sent on it says «أو رد برقم من ١ إلى ٥» and a digit sent back answers it (docs/feedback.md).
+MESSAGE_REPLY_CHANNELS = os.environ.get("MESSAGE_REPLY_CHANNELS", "")
+SMS_REPLY_WEBHOOK_SECRET = os.environ.get("SMS_REPLY_WEBHOOK_SECRET", "")
 # Links in messages to staff (reminders) start with this address.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A referral to a social researcher is due this many days after it was made (reminders the day before and on the day):

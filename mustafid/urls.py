@@ -10,6 +10,8 @@ urlpatterns = [
     path("dates/convert", lib_views.convert_date, name="convert_date"),
     path("", include("mustafid.reports.urls")),
     path("", include("mustafid.association.urls")),
+    # «الأسئلة الشائعة»: the public page (/faq/) and the manager's screens (/settings/faq/, before the admin).
+    path("", include("mustafid.interactions.faq_urls")),
     path("accounts/", include("mustafid.accounts.urls")),
     path("beneficiaries/", include("mustafid.beneficiaries.urls")),
     path("contacts/", include("mustafid.interactions.urls")),
@@ -19,6 +21,9 @@ urlpatterns = [
     # The decision letter: its download for staff and the applicant's signed link (committee/letter_urls.py).
     path("", include("mustafid.committee.letter_urls")),
     path("services/", include("mustafid.services.urls")),
+    # Satisfaction surveys: the managers' pages, and the beneficiary's link kept short for an SMS (/s/<token>/).
+    path("feedback/", include("mustafid.feedback.urls")),
+    path("", include("mustafid.feedback.public_urls")),
     # The beneficiary's own pages: sign-in by one-time code, their requests and messages (docs/portal.md).
     path("portal/", include("mustafid.portal.urls")),
     path("audit/", include("mustafid.audit.urls")),

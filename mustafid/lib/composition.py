@@ -16,6 +16,8 @@ small template) when it starts:
   own documents and declaration (a filed social research report where the support type requires
   one, from `research`); `cases.actions.submit_to_committee` refuses with the first refusal, and
   the submit panel shows them all.
+* `contact_writers`: what else is written when a contact is logged, in `interactions.actions.log_interaction`'s
+  transaction (the satisfaction survey after a contact, from `feedback`), so it stands or falls with the contact.
 * `audit_subjects`: how the audit trail (at the ground) finds the records about a person typed by
   name or number — a beneficiary's record from `beneficiaries`, their requests from `cases`.
 
@@ -90,6 +92,15 @@ class SubmissionCheck:
     check: Callable
 
 
+@dataclass(frozen=True)
+class ContactWriter:
+    """write(contact) -> runs inside `log_interaction`'s transaction, right after the contact and its audit row."""
+
+    name: str
+    order: int
+    write: Callable
+
+
 class Registry:
     def __init__(self, name):
         self.name = name
@@ -111,6 +122,7 @@ beneficiary_timeline = Registry("beneficiary_timeline")
 registration_sources = Registry("registration_sources")
 audit_subjects = Registry("audit_subjects")
 submission_checks = Registry("submission_checks")
+contact_writers = Registry("contact_writers")
 
 
 def submission_refusals(case):

@@ -91,6 +91,8 @@ class Message(models.Model):
             # The staff list of failed messages, newest first; and delivery reports by reference.
             models.Index(fields=["status", "-created_at", "-id"], name="message_status_idx"),
             models.Index(fields=["provider", "provider_ref"], name="message_provider_ref_idx"),
+            # The indicators' messages of a period (reports/indicators.py `messages_sent`).
+            models.Index(fields=["created_at"], include=["purpose", "status"], name="message_created_idx"),
         ]
 
     def __str__(self):

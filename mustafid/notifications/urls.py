@@ -1,4 +1,4 @@
-"""Delivery reports from the providers (webhooks.py), under /messages/hooks/."""
+"""Delivery reports and replies from the providers (webhooks.py), under /messages/hooks/."""
 
 from django.urls import path
 
@@ -9,4 +9,5 @@ app_name = "notifications"
 urlpatterns = [
     path("unifonic/<str:secret>/", webhooks.unifonic, name="unifonic_hook"),
     path("whatsapp/", webhooks.whatsapp, name="whatsapp_hook"),
+    path("sms-reply/<str:secret>/", webhooks.sms_reply, name="sms_reply_hook"),
 ]

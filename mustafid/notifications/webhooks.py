@@ -33,6 +33,20 @@ HMAC-SHA256 of the raw body with the app secret (`WHATSAPP_APP_SECRET`), and car
 `entry[].changes[].value.statuses[]` with `id` (the wamid the send answered with), `status`
 (sent, delivered, read, failed), `timestamp` and, when failed, `errors[]` (`code`, `title`,
 `message`, `error_data.details`).
+
+Replies (`replies.py`), on the channels of `MESSAGE_REPLY_CHANNELS` only:
+
+* WhatsApp: the same webhook (subscribed to the `messages` field) carries `entry[].changes[].value.messages[]` with
+  `from` (the sender's number, digits without «+»), `id`, `timestamp`, `type` and, for a text, `text.body` (a
+  quick-reply button: `button.text`; an interactive reply: `interactive.button_reply.title` or `list_reply.title`).
+* SMS: we found no published inbound (reply) format for the SMS providers we send through (Unifonic, Taqnyat,
+  Msegat; read 2026-12-01), so we take a plain, documented request that a provider's forwarding (or a small relay)
+  can make: `POST /messages/hooks/sms-reply/<SMS_REPLY_WEBHOOK_SECRET>/`, form-encoded or JSON (one object or a
+  list), with the sender in `from` (also read: `sender`, `msisdn`, `mobile`) and the text in `text` (also read:
+  `message`, `body`, `content`). The secret in the URL authenticates it, as Unifonic's delivery reports.
+
+A reply is answered 200 whatever becomes of it (taken, ignored, from an unknown number), and the answer says
+nothing about it.
 """
 
 import datetime
@@ -43,7 +57,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http.multipartparser import MultiPartParserError
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, HttpResponseNotAllowed
 from django.http.request import RawPostDataException
@@ -51,6 +65,9 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from mustafid.lib.saudi import clean_mobile
+
+from . import replies
 from .models import Channel, Message, MessageStatus
 from .transports.whatsapp import NOT_ON_WHATSAPP
 
@@ -116,10 +133,10 @@ def _json(raw):
 
 # --- Unifonic ------------------------------------------------------------------------------------------
 
-def _unlogged(response, reason):
+def _unlogged(response, reason, what="Unifonic delivery report"):
     """A refusal logged without its address: the Unifonic path holds the secret, and Django's request log
     («Bad Request: /messages/hooks/unifonic/<secret>/») would write it to the server's log."""
-    logger.warning("Unifonic delivery report %s", reason)
+    logger.warning("%s %s", what, reason)
     response._has_been_logged = True  # what django.utils.log.log_response checks before logging a 4xx
     return response
 
@@ -210,16 +227,55 @@ def _as_dict(value, what):
     return value
 
 
-def _whatsapp_statuses(payload):
+def _whatsapp_values(payload):
     payload = _as_dict(payload, "the body")
-    statuses = []
+    values = []
     for entry in _as_list(payload.get("entry"), "entry"):
         for change in _as_list(_as_dict(entry, "an entry").get("changes"), "changes"):
             value = _as_dict(change, "a change").get("value")
-            value = {} if value is None else _as_dict(value, "a change's value")
-            for status in _as_list(value.get("statuses"), "statuses"):
-                statuses.append(_as_dict(status, "a status"))
-    return statuses
+            values.append({} if value is None else _as_dict(value, "a change's value"))
+    return values
+
+
+def _whatsapp_statuses(payload):
+    return [_as_dict(status, "a status")
+            for value in _whatsapp_values(payload) for status in _as_list(value.get("statuses"), "statuses")]
+
+
+def _whatsapp_text(message):
+    """The text of an incoming WhatsApp message (a text, a quick-reply button, an interactive reply), or ""."""
+    kind = message.get("type")
+    part = message.get(kind) if isinstance(kind, str) else None
+    if not isinstance(part, dict):
+        return ""
+    if kind == "interactive":
+        part = part.get("button_reply") or part.get("list_reply")
+        text = part.get("title") if isinstance(part, dict) else None
+    else:
+        text = part.get("body") if kind == "text" else part.get("text") if kind == "button" else None
+    return text if isinstance(text, str) else ""
+
+
+def _whatsapp_replies(payload):
+    """The replies in a WhatsApp webhook body, as `replies.Reply` (a sender we cannot read is left out)."""
+    found = []
+    for value in _whatsapp_values(payload):
+        for message in _as_list(value.get("messages"), "messages"):
+            message = _as_dict(message, "a message")
+            mobile = _mobile(message.get("from"))
+            if mobile:
+                found.append(replies.Reply(Channel.WHATSAPP, mobile, _whatsapp_text(message), provider="whatsapp"))
+    return found
+
+
+def _mobile(value):
+    """The sender as a Saudi mobile in E.164, or "" (a foreign or malformed number, which nothing here sent to)."""
+    if not isinstance(value, (str, int)) or isinstance(value, bool) or len(str(value)) > 20:
+        return ""
+    try:
+        return clean_mobile(str(value))
+    except ValidationError:
+        return ""
 
 
 def _error_codes(status):
@@ -266,9 +322,12 @@ def whatsapp(request):
     if raw is None or not _signed(request, raw):
         return HttpResponseForbidden("forbidden", content_type="text/plain")
     try:
-        statuses = _whatsapp_statuses(_json(raw))
+        payload = _json(raw)
+        statuses, received = _whatsapp_statuses(payload), _whatsapp_replies(payload)
     except Malformed as error:
         return HttpResponseBadRequest(f"unreadable report: {error}", content_type="text/plain")
+    for reply in received:  # taken or ignored, the answer is the same
+        replies.receive(reply)
     changed = 0
     for status in statuses:
         state = WHATSAPP_STATES.get(str(status.get("status") or "").lower())
@@ -282,3 +341,48 @@ def whatsapp(request):
                 fall_back_to_sms(reference)
         changed += found
     return HttpResponse(f"ok {changed}", content_type="text/plain")
+
+
+# --- Replies by SMS -----------------------------------------------------------------------------------
+
+def _sms_replies(request):
+    """The replies in a forwarded SMS: one object, or a list of them; form-encoded or JSON."""
+    content_type = request.content_type or ""
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        try:
+            items = [{name: request.POST.get(name) for name in request.POST}]
+        except (SuspiciousOperation, MultiPartParserError, ValueError) as error:
+            raise Malformed(str(error)) from error
+    else:
+        payload = _json(_body(request))
+        items = payload if isinstance(payload, list) else [payload]
+    found = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise Malformed("a reply is not an object")
+        if isinstance(item.get("data"), dict):  # a wrapped reply: {"data": {...}}
+            item = {**item, **item["data"]}
+        sender = _pick(item, "from", "sender", "msisdn", "mobile")
+        text = item.get(next((key for key in item if str(key).lower() in ("text", "message", "body", "content")), ""))
+        mobile = _mobile(sender)
+        if mobile and isinstance(text, str):
+            found.append(replies.Reply(Channel.SMS, mobile, text, provider="sms"))
+    return found
+
+
+@csrf_exempt
+def sms_reply(request, secret):
+    """Replies to our SMS, forwarded by the provider: `POST /messages/hooks/sms-reply/<SMS_REPLY_WEBHOOK_SECRET>/`."""
+    what = "SMS reply"
+    if request.method != "POST":  # not @require_POST, which would log the path (and so the secret)
+        return _unlogged(HttpResponseNotAllowed(["POST"]), f"refused: {request.method[:10]} instead of POST", what)
+    if not _same(secret, settings.SMS_REPLY_WEBHOOK_SECRET):
+        return _unlogged(HttpResponseForbidden("forbidden", content_type="text/plain"), "refused: wrong secret", what)
+    try:
+        received = _sms_replies(request)
+    except Malformed as error:
+        return _unlogged(HttpResponseBadRequest(f"unreadable reply: {error}", content_type="text/plain"),
+                         f"unreadable: {error}", what)
+    for reply in received:  # taken or ignored, the answer is the same
+        replies.receive(reply)
+    return HttpResponse("ok", content_type="text/plain")

@@ -56,6 +56,11 @@ class ServiceDelivery(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="delivery_quantity_positive"),
         ]
+        # The indicators' services of a period (reports/indicators.py `services_delivered`).
+        # The indicators of a period (reports/indicators.py): the deliveries by service with their quantities, from
+        # this index alone on PostgreSQL.
+        indexes = [models.Index(fields=["delivered_on"], include=["service", "quantity"],
+                                name="delivery_delivered_on_idx")]
 
     def __str__(self):
         return f"{self.service} — {self.quantity} {self.service.unit}"

@@ -3,10 +3,12 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from mustafid.demo.faq import load_demo_faq
 from mustafid.demo.loader import load_demo_staff, load_preset
 from mustafid.committee.models import Meeting
 from mustafid.demo.presets import DEMO_PASSWORD, PRESETS
 from mustafid.demo.requests import load_demo_requests
+from mustafid.demo.surveys import load_demo_surveys
 
 
 class Command(BaseCommand):
@@ -23,6 +25,8 @@ class Command(BaseCommand):
         if preset not in PRESETS:
             raise CommandError(f"Unknown preset {preset!r}; choose one of: {', '.join(PRESETS)}")
         association, created = load_preset(preset)
+        # The association's frequently asked questions (/faq/), once.
+        load_demo_faq(preset)
         # What `make run` prints is read by an Arabic-speaking association: Arabic throughout, names included.
         with translation.override("ar"):
             self._print(association, created, no_staff)
@@ -37,6 +41,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"طلبات التجربة: {len(made)} في مراحل مختلفة من مدة الرد، واجتماعات لجنة البحث المقفلة "
                           f"بمحاضرها: {meetings}، وتظلم من قرار رفض — المتأخرة والقريبة من موعدها: /deadlines/")
+        surveyed = load_demo_surveys(made)
+        if surveyed:
+            self.stdout.write(f"استبيان الرضا مفعل، ودعوات بعد تقديم الخدمة: {len(surveyed) - 1} — النتائج: /feedback/")
 
     def _print(self, association, created, no_staff):
         verb = "تم تحميل الجمعية:" if created else "الجمعية مهيأة من قبل:"
