@@ -346,7 +346,8 @@ def generate_activity(n, *, staff, workers=1, log=print):
                 "summary": rng.choice(SUMMARIES), "outcome": "", "beneficiary_id": pk if linked else None,
                 "contact_name": "" if linked else "متصل غير مسجل",
                 "contact_mobile": "" if linked else "+966500000000",
-                "staff_id": officer.pk, "branch_id": branch_id if linked else officer.branch_id,
+                "staff_id": officer.pk, "staff_label": officer.username,
+                "branch_id": branch_id if linked else officer.branch_id,
                 "occurred_at": now - datetime.timedelta(seconds=span - offset)})
         with transaction.atomic():
             _write(Interaction, contacts)
@@ -426,3 +427,94 @@ def _real_actions(count, people, staff, rng, *, log=print):
         logged += 1
     return {"requests (actions)": opened, "marked incomplete (action)": incomplete,
             "referrals (action)": referred, "contacts (action)": logged}
+
+
+def generate_outcomes(*, staff, workers=1, log=print):
+    """What follows the bulk requests' timelines: the committee's decisions, the services delivered, the messages
+    the steps sent, and the satisfaction surveys after deliveries — what the managers' indicators read.
+
+    Written from the timeline rows already there (one decision per «قرار لجنة البحث» row, one delivery per
+    «تقديم الخدمة» row, a message per opening, decision and delivery, an invitation per delivery and an answer to
+    four in ten), in batches of 5,000 timeline rows; a database filled before this existed is topped up once
+    (`run.py`: when it has requests and no decisions)."""
+    from mustafid.cases.models import CaseEvent
+    from mustafid.committee.actions import fill_clock_starts
+    from mustafid.committee.models import Decision
+    from mustafid.feedback.models import Survey, SurveyInvitation, SurveyResponse, Trigger
+    from mustafid.notifications.models import Message
+    from mustafid.services.models import Service, ServiceDelivery
+
+    started = time.perf_counter()
+    officer = staff["officer"]
+    survey = Survey.objects.filter(active=True, trigger=Trigger.DELIVERY).first()
+    if survey is None:
+        survey = Survey.objects.create(name="استبيان الرضا بعد تقديم الخدمة", trigger=Trigger.DELIVERY, active=True)
+    services = list(Service.objects.filter(active=True).values_list("pk", "measure"))
+    if not services:
+        log("  outcomes: skipped (no service in the catalogue)")
+        return {}
+    kinds = [CaseEvent.Kind.OPENED, CaseEvent.Kind.DECIDED, CaseEvent.Kind.SERVICE_DELIVERED]
+    bounds = list(CaseEvent.objects.filter(kind__in=kinds).order_by("pk").values_list("pk", flat=True)[::5000])
+    day = datetime.timedelta(days=1)
+
+    def batch(first):
+        rng = random.Random(SEED * 11 + first)
+        rows = list(CaseEvent.objects.filter(kind__in=kinds, pk__gte=first).order_by("pk")
+                    .values_list("pk", "case_id", "kind", "to_status", "at", "case__beneficiary_id",
+                                 "case__decision_due_on", "case__support_type_id")[:5000])
+        decisions, deliveries, messages, invitations, answers = [], [], [], [], []
+        person_of = {row[1]: row[5] for row in rows}
+        for pk, case_id, kind, to_status, at, person, due_on, support_type in rows:
+            failed = rng.random() < 0.04
+            messages.append({
+                "idempotency_key": f"bench-{pk}", "purpose": "service", "channel": "sms",
+                "recipient": f"+9665{rng.randrange(10**8):08d}", "language": "ar", "template": f"case_{kind}",
+                "context": {}, "subject": "", "body": "رسالة من الجمعية", "status": "failed" if failed else "delivered",
+                "attempts": 1, "next_attempt_at": at, "provider": "bench", "provider_ref": "", "last_error": "",
+                "created_at": at, "sent_at": None if failed else at, "delivered_at": None if failed else at,
+                "person_type": "beneficiaries.beneficiary", "person_id": person, "about_type": "cases.case",
+                "about_id": case_id, "queued_by_id": officer.pk, "queued_by_kind": "staff",
+                "queued_by_label": officer.username})
+            if kind == CaseEvent.Kind.DECIDED:
+                approved = to_status != "rejected"
+                decisions.append({
+                    "case_id": case_id, "number": f"B{pk}", "outcome": "approved" if approved else "rejected",
+                    "reasons": "مستوفٍ للشروط" if approved else "لا تنطبق الشروط", "decided_by_id": officer.pk,
+                    "decided_at": at, "by_circulation": False, "support_type_id": support_type if approved else None,
+                    "amount": None, "within_response_period": due_on is None or at.date() <= due_on})
+            elif kind == CaseEvent.Kind.SERVICE_DELIVERED:
+                service, measure = rng.choice(services)
+                quantity = rng.choice([300, 500, 1000, 1500]) if measure == "amount" else rng.randrange(1, 4)
+                deliveries.append({"case_id": case_id, "service_id": service, "quantity": quantity,
+                                   "delivered_on": at.date(), "note": "", "recorded_at": at,
+                                   "delivered_by_id": officer.pk})
+        with transaction.atomic():
+            _write(Message, messages)
+            _write(Decision, decisions)
+            fill_clock_starts(Decision.objects.filter(pk__in=[decision["id"] for decision in decisions]))
+            _write(ServiceDelivery, deliveries)
+            for delivery in deliveries:
+                at = delivery["recorded_at"]
+                answered = rng.random() < 0.4
+                invitations.append({
+                    "survey_id": survey.pk, "beneficiary_id": person_of[delivery["case_id"]],
+                    "about_type": "services.servicedelivery", "about_id": delivery["id"],
+                    "token_digest": f"bench-{delivery['id']}", "created_at": at, "sent_at": at,
+                    "expires_at": at + 14 * day, "answered_at": at + day if answered else None,
+                    "invited_by_id": officer.pk, "invited_by_kind": "staff", "invited_by_label": officer.username})
+            _write(SurveyInvitation, invitations)
+            for invitation in invitations:
+                if invitation["answered_at"] is not None:
+                    answers.append({"invitation_id": invitation["id"], "survey_id": survey.pk,
+                                    "answered_at": invitation["answered_at"],
+                                    "satisfaction": rng.choices([1, 2, 3, 4, 5], weights=[3, 5, 12, 35, 45])[0],
+                                    "recommendation": rng.choices(range(11), weights=[1] * 6 + [3, 6, 10, 25, 35])[0],
+                                    "wants_contact": False})
+            _write(SurveyResponse, answers)
+        return len(decisions), len(deliveries), len(messages), len(invitations), len(answers)
+
+    totals = [sum(column) for column in zip(*_in_parallel(batch, bounds, workers))] or [0] * 5
+    names = ["decisions", "deliveries", "messages", "survey invitations", "survey answers"]
+    log("  outcomes: " + ", ".join(f"{count:,} {name}" for count, name in zip(totals, names))
+        + f" ({time.perf_counter() - started:.0f}s)")
+    return dict(zip(names, totals))

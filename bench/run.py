@@ -8,7 +8,9 @@
 Environment: BENCH_N (20000), BENCH_DB (a PostgreSQL URL of an empty database the bench may fill; without
 it a throw-away SQLite file), BENCH_SAMPLES (40 queries per search kind, 30 requests per page),
 BENCH_ACCURACY (200 people for the one-typo top-20 share), BENCH_WORKERS (processes writing on PostgreSQL, 2),
-BENCH_LOAD_USERS (20), BENCH_LOAD_SECONDS (10 per page), BENCH_REUSE (1: measure a BENCH_DB an earlier run filled).
+BENCH_LOAD_USERS (20), BENCH_LOAD_SECONDS (10 per page), BENCH_REUSE (1: measure a BENCH_DB an earlier run filled),
+BENCH_ONLY (with BENCH_REUSE=1: `indicators`, the managers' indicators and exports; `load`, the load test alone;
+or both, comma-separated).
 `--load` adds the load test; a BENCH_DB already filled by an earlier bench run is reused by `--load` or with
 BENCH_REUSE=1 (measured again, not regenerated), so `make bench` then `make bench-load` generate once.
 
@@ -45,8 +47,13 @@ def counts():
     from mustafid.interactions.models import Interaction
     from mustafid.research.models import Referral
 
+    from mustafid.committee.models import Decision
+    from mustafid.notifications.models import Message
+    from mustafid.services.models import ServiceDelivery
+
     models = {"beneficiaries": Beneficiary, "requests": Case, "timeline rows": CaseEvent, "contacts": Interaction,
-              "referrals": Referral, "audit rows": AuditEvent}
+              "referrals": Referral, "decisions": Decision, "deliveries": ServiceDelivery, "messages": Message,
+              "audit rows": AuditEvent}
     return {name: model.objects.count() for name, model in models.items()}
 
 
@@ -64,6 +71,7 @@ def generate(n, *, workers, log=print):
     log(f"  imported {created:,} beneficiaries ({rejected} rejected) through the import action in {seconds:.0f}s: "
         f"{created / seconds:,.0f} rows/s with {workers if connection.vendor == 'postgresql' else 1} process(es)")
     activity = g.generate_activity(n, staff=staff, workers=workers, log=log)
+    activity.update(g.generate_outcomes(staff=staff, workers=workers, log=log))
     if connection.vendor == "postgresql":
         started = time.perf_counter()
         with connection.cursor() as cursor:
@@ -75,15 +83,50 @@ def generate(n, *, workers, log=print):
     return staff, {"import rows/s (generation)": created / seconds, **activity}
 
 
+def top_up_outcomes(staff, log=print):
+    """A database filled before the generator wrote decisions, deliveries, messages and surveys gets them once."""
+    from django.db import connection
+
+    from mustafid.cases.models import Case
+    from mustafid.committee.models import Decision
+
+    from bench import generate as g
+
+    if Decision.objects.exists() or not Case.objects.exists():
+        return
+    g.generate_outcomes(staff=staff, workers=env_int("BENCH_WORKERS", 2), log=log)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
 def rebuild_derived(log=print):
-    """What the actions keep beside their rows (the staff home's per-state counts) is recomputed after the
-    bulk-written requests, as after a restore (`manage.py rebuild_case_counts`)."""
+    """What the actions keep beside their rows (the staff home's per-state counts, the indicators' requests opened
+    by day, the decisions' clock starts) is recomputed after the bulk-written requests, as after a restore
+    (`manage.py rebuild_case_counts`)."""
     from mustafid.cases import models as case_models
 
     counts = getattr(case_models, "CaseStatusCount", None)
     if counts is not None and callable(getattr(counts, "rebuild", None)):
         counts.rebuild()
         log("  rebuilt CaseStatusCount (the staff home's counts) after the bulk-written requests")
+    opened = getattr(case_models, "CaseOpenedCount", None)
+    if opened is not None:
+        opened.rebuild()
+        log("  rebuilt CaseOpenedCount (the indicators' requests opened by day) after the bulk-written requests")
+    from mustafid.committee.actions import fill_clock_starts
+
+    filled = fill_clock_starts()
+    if filled:
+        log(f"  gave {filled:,} bulk-written decisions their decision clock's start (as record_decision keeps it)")
+    # What autovacuum would do soon after such writes: the visibility map set again, so the indicators' covering
+    # indexes are read without visiting the rewritten tables.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        log(f"  VACUUM ANALYZE in {time.perf_counter() - started:.0f}s")
 
 
 def measure(staff, *, n, samples, log=print):
@@ -91,6 +134,9 @@ def measure(staff, *, n, samples, log=print):
 
     from bench import measure as m
 
+    only = {part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()}
+    if only:
+        return measure_some(staff, only, samples=samples, log=log)
     accuracy = env_int("BENCH_ACCURACY", 200)
     everyone = m.sample_people(max(samples, accuracy))
     people = everyone[:samples]
@@ -110,13 +156,40 @@ def measure(staff, *, n, samples, log=print):
     m.print_table("Pages (full HTTP requests through the Django test client, signed in; queries per request)",
                   page_rows, out=log)
 
+    indicator_rows = measure_indicators(staff, samples, log=log)
+
     result, rows = m.measure_import(n, staff["manager"], log=log)
     log(f"\nImport ({rows:,} generated rows from a CSV file with Arabic headers, rolled back after)")
     log(f"  {'import action (read_table + import_beneficiaries)':<52}{rows / result['import']:>10,.0f} rows/s   "
         f"target ≥ 833 rows/s (100,000 in 2 min)")
     log(f"  {'baseline: bare bulk_create of the same records':<52}{rows / result['bulk']:>10,.0f} rows/s")
+    if "parallel" in result:
+        log(f"  {'the same, 2 writing processes (--workers 2)':<52}"
+            f"{result['parallel_rows'] / result['parallel']:>10,.0f} rows/s   "
+            f"({result['parallel_rows']:,} rows, committed then removed)")
     return {"search": search_rows, "duplicate": duplicate, "pages": page_rows, "import": result,
-            "vendor": connection.vendor}
+            "indicators": indicator_rows, "vendor": connection.vendor}
+
+
+def measure_indicators(staff, samples, *, log=print):
+    """The managers' indicators per function beside their raw SQL, then the dashboard page and the exports."""
+    from bench import indicators as i
+    from bench import measure as m
+
+    rows = i.measure_indicators(staff, max(8, samples), log=log)
+    m.print_table("Indicators (each function as the dashboard calls it, beside the same SQL run raw; per period)",
+                  rows, out=log)
+    pages = i.measure_dashboard(staff, max(8, samples // 2), log=log)
+    m.print_table("The dashboard and the exports (full requests as a manager)", pages, out=log)
+    return rows + pages
+
+
+def measure_some(staff, only, *, samples, log=print):
+    """BENCH_ONLY=indicators,load: a quick look at one part of a filled database (the load test runs after)."""
+    unknown = only - {"indicators", "load"}
+    if unknown:
+        sys.exit(f"BENCH_ONLY knows: indicators, load (not {', '.join(sorted(unknown))})")
+    return {"indicators": measure_indicators(staff, samples, log=log)} if "indicators" in only else {}
 
 
 def main(argv=None):
@@ -148,6 +221,7 @@ def main(argv=None):
         n = Beneficiary.objects.count()
         print(f"Reusing the bench database ({n:,} beneficiaries) on {connection.vendor} "
               f"({os.cpu_count()} CPUs, CONN_MAX_AGE={settings.DATABASES['default']['CONN_MAX_AGE']})")
+        top_up_outcomes(staff)
         rebuild_derived()  # what the counts mean may have changed with the code since it was filled
     else:
         print(f"Generating {n:,} beneficiaries on {connection.vendor} "
@@ -157,7 +231,7 @@ def main(argv=None):
         print(f"  generated in {time.perf_counter() - started:.0f}s")
     print("  rows: " + ", ".join(f"{name} {count:,}" for name, count in counts().items()))
     measure(staff, n=n, samples=samples)
-    if load:
+    if load or "load" in os.environ.get("BENCH_ONLY", ""):
         from bench.load import run_load
 
         run_load(staff["officer"], users=env_int("BENCH_LOAD_USERS", 20), seconds=env_int("BENCH_LOAD_SECONDS", 10))

@@ -42,8 +42,36 @@ def policy(request):
         "association/policy.html",
         {
             "policy": version,
+            "is_current": True,
             "tools": StaffTool.objects.filter(association=association).current(),
             "has_branch_channel": "branch_rep" in version.channels,
+            # The versions before (and any approved to come): each readable as it was approved.
+            "other_versions": association.policies.exclude(pk=version.pk).order_by("-effective_from", "-pk"),
+        },
+    )
+
+
+@require_GET
+def policy_version(request, version):
+    """One version of the policy as it was approved, read-only (the policy page lists them)."""
+    association = Association.objects.current()
+    # No version number holds a NUL (PostgreSQL refuses it in a query) or exceeds the field.
+    if association is None or "\x00" in version or len(version) > 20:
+        raise Http404
+    shown = association.policies.filter(version=version).first()
+    if shown is None:
+        raise Http404
+    current = association.policy_in_force()
+    request._association = association
+    return render(
+        request,
+        "association/policy.html",
+        {
+            "policy": shown,
+            "is_current": current is not None and shown.pk == current.pk,
+            "current": current,
+            "has_branch_channel": "branch_rep" in shown.channels,
+            "nav_section": "policy",
         },
     )
 

@@ -22,7 +22,9 @@ from mustafid.lib.hijri import format_hijri, format_hijri_or_gregorian
 from mustafid.lib.uploads import check_document, clean_file_name, decode_signature, removed_on_failure
 
 from .clock import DecisionClock, rule_of
-from .models import Case, CaseDocument, CaseEvent, Declaration, InformationFrom, Status, Step, may_take
+from .models import (
+    Case, CaseDocument, CaseEvent, CaseOpenedCount, CaseStatusCount, Declaration, InformationFrom, Status, Step, may_take,
+)
 from .workflow import lock_case, move, record_event
 
 # The declaration in the policy's words; stored with each signature as it was signed.
@@ -250,6 +252,9 @@ def record_declaration(case, *, method, signer_name, by, signature_data_url="", 
     with removed_on_failure() as written, transaction.atomic():
         case = lock_case(case)
         refuse_unless(case.is_open_for(Step.DECLARE), _("الإقرار يُوقّع بعد التحقق من جميع المستندات المطلوبة."))
+        # A self-registration (portal) is checked against the ID first: the officer may correct what it vouches for.
+        refuse_unless(not case.beneficiary.awaiting_verification,
+                      _("بيانات المستفيد بانتظار تحقق الموظف؛ يُوقّع الإقرار بعد التحقق منها."))
         declaration = Declaration(
             case=case,
             method=method,
@@ -275,6 +280,12 @@ def record_declaration(case, *, method, signer_name, by, signature_data_url="", 
     return declaration
 
 
+def awaiting_verification_refusal():
+    """Why a request of a self-registered beneficiary (portal) waits: the officer checks the record first."""
+    return _("بيانات المستفيد سجّلها بنفسه عبر خدمات المستفيد وهي بانتظار تحقق الموظف؛ "
+             "تحقق منها في صفحة المستفيد قبل رفع الطلب للجنة.")
+
+
 def submit_to_committee(case, *, by):
     """Raise the complete, declared request to the research committee: the decision clock starts.
 
@@ -284,6 +295,8 @@ def submit_to_committee(case, *, by):
     """
     with transaction.atomic():
         case = lock_case(case)
+        # First: whatever the request's step, a self-registration (portal) waits for the officer's check.
+        refuse_unless(not case.beneficiary.awaiting_verification, awaiting_verification_refusal())
         refuse_unless(case.is_open_for(Step.SUBMIT), _("يُرفع الطلب للجنة بعد اكتمال المستندات وتوقيع الإقرار."))
         missing = case.missing_documents()
         refuse_unless(
@@ -404,3 +417,38 @@ def close_case(case, *, note, by):
             case, to=Status.CLOSED, kind=CaseEvent.Kind.CLOSED, by=by, note=(note or "").strip(),
             audit_type=EventType.CASE_CLOSED, fields=["closed_at"],
         )
+
+
+def discard_drafts_of(beneficiary, *, by):
+    """Delete the requests of a rejected self-registration (`beneficiaries.actions.reject_self_registration`):
+    never submitted, they are drafts of a person who was not who they said. Their timeline, declarations and
+    documents go with them, and their files once the transaction commits (no file outlives its row; a rolled back
+    rejection keeps them). The staff home's counts follow. Returns what was removed, for the audit row."""
+    cases = list(Case.objects.select_for_update().filter(beneficiary=beneficiary).order_by("pk"))
+    references = [case.reference for case in cases]
+    files = []
+    documents = 0
+    for case in cases:
+        for document in case.documents.all():
+            files.append(document.file)
+            documents += 1
+        for declaration in case.declarations.all():
+            files += [f for f in (declaration.signature, declaration.scan) if f]
+        CaseStatusCount.shift(beneficiary.branch_id, from_status=case.status, to_status="")
+        CaseOpenedCount.step(case, from_status=case.status, to_status="")
+        case.delete()
+
+    def remove_files():
+        for stored in files:
+            if stored:
+                stored.storage.delete(stored.name)
+
+    transaction.on_commit(remove_files)
+    return {"requests": references, "documents": documents}
+
+
+def submitted_request_refusal(beneficiary):
+    """A self-registration whose request went to the committee is not deleted: its decision is on record."""
+    if Case.objects.filter(beneficiary=beneficiary, submitted_at__isnull=False).exists():
+        return _("لأحد طلبات هذا المستفيد مسار لدى لجنة البحث؛ لا يُحذف تسجيله.")
+    return None

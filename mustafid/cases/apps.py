@@ -29,4 +29,22 @@ class CasesConfig(AppConfig):
 
         from .models import CaseStatusCount
 
-        branch_change_listeners.append(CaseStatusCount.move_branch_counts)
+        if CaseStatusCount.move_branch_counts not in branch_change_listeners:
+            branch_change_listeners.append(CaseStatusCount.move_branch_counts)
+        # The indicators' requests opened by day follow a beneficiary whose category changes.
+        from mustafid.beneficiaries.actions import category_change_listeners
+
+        from .models import CaseOpenedCount
+
+        if CaseOpenedCount.move_category_counts not in category_change_listeners:
+            category_change_listeners.append(CaseOpenedCount.move_category_counts)
+        # A rejected self-registration (portal) takes its draft requests and their files with it; one that reached
+        # the committee is not rejected (beneficiaries.actions.reject_self_registration).
+        from mustafid.beneficiaries.actions import rejection_checks, rejection_removers
+
+        from .actions import discard_drafts_of, submitted_request_refusal
+
+        if submitted_request_refusal not in rejection_checks:
+            rejection_checks.append(submitted_request_refusal)
+        if discard_drafts_of not in rejection_removers:
+            rejection_removers.append(discard_drafts_of)

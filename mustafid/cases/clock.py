@@ -16,13 +16,25 @@ day it is filed, with the period and counting of the policy in force that day (k
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from mustafid.lib.workdays import DEFAULT_HOLIDAYS_TEXT, add_days, as_ranges, counted_between
 
 from .models import CaseEvent
+
+
+def appeal_days():
+    """How long after a rejection an appeal is received (`APPEAL_DAYS`, calendar days; default 30)."""
+    return getattr(settings, "APPEAL_DAYS", 30)
+
+
+def last_day_to_appeal(decided_at):
+    """The last day an appeal against a decision taken at `decided_at` is received. The one place of the rule:
+    committee/appeals.py refuses after it, and the request page stops offering the appeal after it."""
+    return timezone.localdate(decided_at) + timedelta(days=appeal_days())
 
 
 def rule_of(policy):
@@ -40,6 +52,23 @@ def rule_of(policy):
 # The timeline rows the clock is read from: its starts (the submission, an appeal), pauses and resumes.
 CLOCK_EVENTS = [CaseEvent.Kind.SUBMITTED, CaseEvent.Kind.APPEALED, CaseEvent.Kind.RETURNED,
                 CaseEvent.Kind.INFORMATION_PROVIDED]
+
+
+# The rows that start a clock: the submission to the committee, and an appeal.
+CLOCK_STARTS = [CaseEvent.Kind.SUBMITTED, CaseEvent.Kind.APPEALED]
+
+
+def starts_before(case_ref, at_ref):
+    """The clock's latest start at or before a moment, as a queryset of one `at` (for a Subquery: `case_ref` and
+    `at_ref` are OuterRef names, or a request and a datetime)."""
+    return (CaseEvent.objects.filter(case_id=case_ref, kind__in=CLOCK_STARTS, at__lte=at_ref)
+            .order_by("-at", "-pk").values("at")[:1])
+
+
+def started_at(case, moment):
+    """The time the clock of `case` last started at or before `moment` (None if it never did)."""
+    row = next(iter(starts_before(case.pk, moment)), None)
+    return row["at"] if row else None
 
 
 @dataclass

@@ -16,7 +16,7 @@ from mustafid.lib.composition import (
     submission_refusals,
 )
 
-from .actions import DECLARATION_TEXT, DECLARATION_TEXT_EN
+from .actions import DECLARATION_TEXT, DECLARATION_TEXT_EN, awaiting_verification_refusal
 from .forms import (
     CloseCaseForm, DeclarationForm, NoteForm, ProvideInformationForm, RefuseDocumentForm, ReturnForInformationForm,
     UploadDocumentForm,
@@ -45,7 +45,8 @@ def _incomplete_panel(case, user, bound):
 
 def _declaration_panel(case, user, bound):
     declaration = case.current_declaration
-    may_sign = case.offers(Step.DECLARE, user)
+    # A self-registration (portal) is verified first: the declaration vouches for data the officer may correct.
+    may_sign = case.offers(Step.DECLARE, user) and not case.beneficiary.awaiting_verification
     if declaration is None and not may_sign:
         return None
     matches = declaration.matches_current_data() if declaration else None
@@ -70,8 +71,16 @@ def _submit_panel(case, user, bound):
         "policy": policy,
         "due_preview": today + datetime.timedelta(days=policy.response_days) if policy else None,
         # What still stops the submission (a required research report): said, and the button held back.
-        "blocked": submission_refusals(case),
+        "blocked": ([awaiting_verification_refusal()] if case.beneficiary.awaiting_verification else [])
+        + submission_refusals(case),
     }
+
+
+def _awaiting_verification_panel(case, user, bound):
+    """The applicant registered themselves in the portal: the request waits until an officer verifies them."""
+    if not case.beneficiary.awaiting_verification:
+        return None
+    return {"beneficiary": case.beneficiary, "may_verify": user.may_intake}
 
 
 def _return_panel(case, user, bound):
@@ -130,6 +139,7 @@ def _audit_records(query, user):
 
 def register():
     for panel in (
+        Panel("awaiting_verification", 1, "cases/panels/awaiting_verification.html", _awaiting_verification_panel),
         Panel("documents", 10, "cases/panels/documents.html", _documents_panel),
         Panel("incomplete", 20, "cases/panels/incomplete.html", _incomplete_panel),
         Panel("declaration", 40, "cases/panels/declaration.html", _declaration_panel),

@@ -6,13 +6,11 @@ when its panel's form would be accepted.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
-
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .clock import last_day_to_appeal
 from .models import CaseEvent, Status, Step
 
 # The path every request follows, in order; each stage is done once the request has passed it.
@@ -165,7 +163,7 @@ def _missing(case, today):
 def _may_still_appeal(case, today):
     """A rejection not yet appealed, within `APPEAL_DAYS` of it (committee/appeals.py refuses otherwise, and says why;
     a rejected request with an appeal behind it holds the decision on the appeal, which is final)."""
-    if case.decided_at is None or today > timezone.localdate(case.decided_at) + timedelta(days=settings.APPEAL_DAYS):
+    if case.decided_at is None or today > last_day_to_appeal(case.decided_at):
         return False
     return not case.events.filter(kind=CaseEvent.Kind.APPEALED).exists()
 

@@ -25,7 +25,7 @@ from mustafid.audit.actors import as_actor
 from mustafid.audit.log import record
 from mustafid.lib.errors import ActionRefused
 
-from .models import Case, CaseEvent, CaseStatusCount, Status
+from .models import Case, CaseEvent, CaseOpenedCount, CaseStatusCount, Status
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +112,11 @@ def record_event(case, *, kind, by, from_status, to_status, note="", data=None):
     # The staff home's counts by state (`CaseStatusCount`, per the beneficiary's branch, as `visible_to`):
     # kept here, in the step's transaction, so the home never counts every request. An opening has no
     # `from_status`; a note or a document leaves the state as it is. (`lock_case` has the beneficiary.)
+    # The indicators' requests opened by day (`CaseOpenedCount`) follow the same steps.
     if from_status != to_status:
         CaseStatusCount.shift(case.beneficiary.branch_id, from_status=from_status, to_status=to_status)
+        CaseOpenedCount.step(case, from_status=from_status, to_status=to_status,
+                             opened_at=event.at if kind == CaseEvent.Kind.OPENED else None)
     return event
 
 

@@ -7,13 +7,14 @@ the request's timeline: whoever reads the request would see each member's vote, 
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.cases import actions as case_actions
+from mustafid.cases import clock
 from mustafid.cases.models import Case, CaseEvent, InformationFrom, Status, Step, may_take
 from mustafid.cases.workflow import lock_case, move
 from mustafid.lib.errors import refuse_unless
@@ -75,6 +76,14 @@ def _check_support(outcome, support_type, amount, quantity, duration_months, sta
     refuse_unless(starts_on is not None, _("اكتب تاريخ بدء الدعم."))
 
 
+def fill_clock_starts(decisions=None):
+    """Give decisions written without their clock's start (bulk-written rows: a restore, the bench) the one the
+    timeline says, as `record_decision` keeps it; one UPDATE. Returns how many were filled."""
+    decisions = Decision.objects.all() if decisions is None else decisions
+    return decisions.filter(clock_started_at__isnull=True).update(
+        clock_started_at=Subquery(clock.starts_before(OuterRef("case_id"), OuterRef("decided_at"))))
+
+
 def record_decision(case, *, outcome, reasons, by, meeting=None, circulation=None, support_type=None, amount=None,
                     quantity=None, duration_months=None, starts_on=None, rejection_reason=None):
     """Record the research committee's decision (approved or rejected, always with reasons), numbered per Hijri year.
@@ -96,6 +105,7 @@ def record_decision(case, *, outcome, reasons, by, meeting=None, circulation=Non
         decision = Decision.objects.create(
             case=case, number=_next_number(now), outcome=outcome, reasons=reasons, decided_by=by,
             decided_at=now, within_response_period=timezone.localdate(now) <= case.decision_due_on,
+            clock_started_at=clock.started_at(case, now),
             meeting=meeting, by_circulation=circulation is not None,
             support_type=support_type if approved else None, amount=amount if approved else None,
             quantity=quantity if approved else None, duration_months=duration_months if approved else None,
@@ -136,8 +146,8 @@ def may_schedule_meetings(user):
 
 
 def create_meeting(*, starts_at, invited, by, place="", link=""):
-    """Call a meeting: numbered per Hijri year of its date (1448/03); its agenda the requests with the committee,
-    earliest due first."""
+    """Call a meeting: numbered per Hijri year of its date (1448/03); its agenda the requests with the committee
+    that no other open meeting holds, earliest due first."""
     place, link = (place or "").strip(), (link or "").strip()
     refuse_unless(may_schedule_meetings(by), _("ينشئ الاجتماع رئيس لجنة البحث أو المدير."))
     refuse_unless(place or link, _("اكتب مكان الاجتماع أو رابطه عن بعد."))
@@ -161,8 +171,18 @@ def create_meeting(*, starts_at, invited, by, place="", link=""):
     return meeting
 
 
+def pending_items():
+    """Agenda items an open meeting still holds: no outcome yet. A request on one is not put on another agenda
+    (`create_meeting`, `add_to_agenda`); once an open meeting has returned it for information, it is free again."""
+    return AgendaItem.objects.filter(meeting__closed_at__isnull=True, outcome="")
+
+
 def meeting_agenda_cases():
-    return list(Case.objects.awaiting_committee().order_by("decision_due_on", "pk").values_list("pk", flat=True))
+    """The requests a new meeting takes: those with the committee that no open meeting holds pending, earliest
+    due first."""
+    held = pending_items().values("case_id")
+    return list(Case.objects.awaiting_committee().exclude(pk__in=held).order_by("decision_due_on", "pk")
+                .values_list("pk", flat=True))
 
 
 def _lock_meeting(meeting):
@@ -338,7 +358,7 @@ def agenda_candidates():
 def add_to_agenda(meeting, case, *, by):
     """Put a request with the committee at the end of an open meeting's agenda (the chair or the manager).
 
-    Refused for a request not with the committee, or already on the agenda of an open meeting (this or another).
+    Refused for a request not with the committee, or pending on the agenda of an open meeting (this or another).
     """
     refuse_unless(may_schedule_meetings(by), _("يضيف إلى جدول الأعمال رئيس لجنة البحث أو المدير."))
     with transaction.atomic():
@@ -347,8 +367,9 @@ def add_to_agenda(meeting, case, *, by):
         case = lock_case(case)
         refuse_unless(case.status == Status.WITH_COMMITTEE,
                       _("هذا الطلب ليس لدى لجنة البحث؛ لا يُضاف إلى جدول الأعمال."))
-        other = (AgendaItem.objects.filter(case=case, meeting__closed_at__isnull=True).select_related("meeting")
-                 .order_by("pk").first())
+        refuse_unless(not meeting.items.filter(case=case).exists(),
+                      _("الطلب %(reference)s على جدول أعمال هذا الاجتماع من قبل.") % {"reference": case.reference})
+        other = pending_items().filter(case=case).select_related("meeting").order_by("pk").first()
         refuse_unless(other is None, _("الطلب %(reference)s على جدول أعمال الاجتماع المفتوح رقم %(number)s.")
                       % {"reference": case.reference, "number": other.meeting.number if other else ""})
         last = meeting.items.order_by("-position").values_list("position", flat=True).first() or 0

@@ -14,9 +14,7 @@ appealed again.
 """
 
 import unicodedata
-from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +22,7 @@ from django.utils.translation import gettext as _
 from mustafid.association.models import current_policy
 from mustafid.audit.actors import as_actor
 from mustafid.audit.models import EventType
-from mustafid.cases.clock import DecisionClock, rule_of
+from mustafid.cases.clock import DecisionClock, appeal_days, last_day_to_appeal, rule_of
 from mustafid.cases.models import CaseEvent, Status, Step, may_take
 from mustafid.cases.workflow import lock_case, move
 from mustafid.lib.errors import ActionRefused, refuse_unless
@@ -36,13 +34,9 @@ from .models import Appeal, Decision
 REASON_MAX = 2000
 
 
-def appeal_days():
-    return getattr(settings, "APPEAL_DAYS", 30)
-
-
 def last_day(decision):
-    """The last day an appeal against `decision` is received: `APPEAL_DAYS` after the decision's date."""
-    return timezone.localdate(decision.decided_at) + timedelta(days=appeal_days())
+    """The last day an appeal against `decision` is received (cases/clock.py `last_day_to_appeal`)."""
+    return last_day_to_appeal(decision.decided_at)
 
 
 def clean_reason(text):

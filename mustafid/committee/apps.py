@@ -22,3 +22,7 @@ class CommitteeConfig(AppConfig):
         from . import appeal_views
 
         appeal_views.register_panel()
+        # A satisfaction survey after a decision, when the association wants one (surveys.py).
+        from . import surveys
+
+        surveys.register()

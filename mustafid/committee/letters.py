@@ -33,6 +33,7 @@ from mustafid.audit.actors import Actor
 from mustafid.audit.log import record
 from mustafid.audit.models import EventType
 from mustafid.cases.access import access_case
+from mustafid.cases.clock import appeal_days, last_day_to_appeal
 from mustafid.cases.models import CaseEvent
 from mustafid.interactions.models import Interaction
 from mustafid.lib.composition import Panel
@@ -44,10 +45,6 @@ from .models import Appeal, Decision
 TEMPLATE = "committee/letter_pdf.html"
 # A link signed for one purpose is no key to anything else signed with the same secret.
 SALT = "mustafid.committee.decision-letter"
-
-
-def appeal_days():
-    return getattr(settings, "APPEAL_DAYS", 30)
 
 
 def link_days():
@@ -98,7 +95,7 @@ def letter_context(decision):
     association = Association.objects.current()
     day = timezone.localdate(decision.decided_at)
     approved = decision.outcome == Decision.Outcome.APPROVED
-    appeal_until = day + timedelta(days=appeal_days())
+    appeal_until = last_day_to_appeal(decision.decided_at)
     # The decision on an appeal says so, and that it is final (appeals.py): no «how to appeal» in it.
     appeal = Appeal.objects.filter(decision=decision).select_related("appealed").first()
     return {
@@ -209,7 +206,7 @@ def record_letter_contact(event):
         note = _("أُرسل رابط الخطاب مع رسالة القرار، وصلاحيته %(days)s يومًا.") % {"days": link_days()}
     return Interaction.objects.create(
         channel=Channel.LETTER, direction=Interaction.Direction.OUTGOING, kind=Interaction.Kind.FOLLOW_UP,
-        summary=summary, outcome=note, beneficiary=beneficiary, staff=decision.decided_by,
+        summary=summary, outcome=note, beneficiary=beneficiary, **Actor.staff(decision.decided_by).columns("staff"),
         branch=beneficiary.branch, occurred_at=decision.decided_at,
     )
 

@@ -4,8 +4,9 @@ Nothing here reads every request, contact or audit row: the counts by state come
 (kept by the workflow kernel) or, for a researcher, from their referrals; each list is the first rows
 of an index in its order — `case_pending_decision_idx` (agenda, overdue, due soon), `case_waiting_idx`
 (my open work), `referral_researcher_open_idx` (my referrals, oldest first), `contact_staff_idx` (my
-contacts, today's), `audit_at_idx` (the trail's latest rows, and its latest reads: reads are most of the
-trail), `decision_decided_idx` (decisions of the last 90 days and the share on time, index-only).
+contacts, today's), `contact_awaiting_answer_idx` (written contacts awaiting an answer, oldest first),
+`audit_at_idx` (the trail's latest rows, and its latest reads: reads are most of the trail),
+`decision_decided_idx` (decisions of the last 90 days and the share on time, index-only).
 A person with several roles sees each role's section, in the order of `SECTIONS`.
 """
 
@@ -23,6 +24,8 @@ from django.views.decorators.http import require_GET
 from mustafid.audit.actors import ActorKind
 from mustafid.audit.log import record
 from mustafid.audit.models import AuditEvent, EventType
+from mustafid.feedback.models import Feedback, FollowUp
+from mustafid.beneficiaries.models import Beneficiary
 from mustafid.cases.models import SUBMITTED_STATES, WAITING_ON_INTAKE, Case, CaseEvent, CaseStatusCount, Status
 from mustafid.committee.models import Decision
 from mustafid.interactions.models import Interaction
@@ -129,6 +132,19 @@ def home(request):
             )
         # Returned by the committee for information: the answer is the intake staff's to record.
         context["returned"] = returned_rows(cases)
+        # «تسجيلات بانتظار التحقق»: first-time applicants who registered themselves in the portal, the oldest first,
+        # the first rows of their partial index (`beneficiary_awaiting_idx`), never counted.
+        context["awaiting_registrations"] = list(
+            Beneficiary.objects.visible_to(user).filter(awaiting_verification=True).select_related("region")
+            .order_by("created_at", "pk")[:HOME_ROWS]
+        )
+        # «رسائل بانتظار الرد»: written contacts from the website not answered yet, the oldest first, the first rows
+        # of their partial index (`contact_awaiting_answer_idx`), never counted.
+        if user.is_officer:
+            context["awaiting_answer"] = list(
+                Interaction.objects.awaiting_answer().select_related("beneficiary")
+                .order_by("occurred_at", "pk")[:HOME_ROWS]
+            )
         context["contacts_today"] = list(
             Interaction.objects.filter(staff=user, occurred_at__gte=_start_of_today())
             .select_related("beneficiary").order_by("-occurred_at", "-pk")[:HOME_ROWS]
@@ -152,6 +168,17 @@ def home(request):
         # The requests with the committee past their due date: a count over the partial index of the
         # committee's queue (case_pending_decision_idx), never over every request.
         context["overdue_count"] = cases.overdue().order_by().count()
+        # Open follow-ups of the satisfaction surveys (feedback): the first rows of their partial index
+        # (follow_up_open_idx), earliest due first, never counted beyond the page's few.
+        due = list(FollowUp.objects.filter(done_at__isnull=True).order_by("due_on", "id")
+                   .values_list("due_on", flat=True)[:HOME_ROWS + 1])
+        context["follow_ups_open"] = f"{HOME_ROWS}+" if len(due) > HOME_ROWS else str(len(due))
+        context["follow_up_next"] = due[0] if due else None
+        # Complaints and suggestions past their due date, not answered: the partial index of open items
+        # (feedback_open_due_idx), counted no further than the page needs.
+        late = Feedback.objects.visible_to(user).overdue(today).order_by().values_list("pk", flat=True)[:HOME_ROWS + 1]
+        late = len(late)
+        context["feedback_overdue"] = f"{HOME_ROWS}+" if late > HOME_ROWS else str(late)
     if user.is_auditor:
         sections.append("auditor")
         trail = AuditEvent.objects.order_by("-at", "-id")

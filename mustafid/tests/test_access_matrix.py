@@ -38,10 +38,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from mustafid.accounts.models import Role, User
-from mustafid.association.models import Association, Branch, Region, StaffTool
+from mustafid.association.models import Association, Branch, PolicyVersion, Region, StaffTool
 from mustafid.audit.models import AuditEvent, EventType
-from mustafid.beneficiaries.actions import add_household_member
-from mustafid.beneficiaries.models import Beneficiary, Category, HouseholdMember
+from mustafid.beneficiaries.actions import add_guardian, add_household_member, register_self
+from mustafid.beneficiaries.models import Beneficiary, Category, Guardian, HouseholdMember
 from mustafid.cases import actions as case_actions
 from mustafid.cases.models import Case, CaseDocument, CaseEvent, Declaration, SupportType
 from mustafid.committee import letters
@@ -53,14 +53,23 @@ from mustafid.conftest import PDF_BYTES, case_at, make_beneficiary, pdf_file, si
 from mustafid.demo.loader import load_demo_staff, load_preset
 from mustafid.demo.presets import DEMO_PASSWORD
 from mustafid.interactions.actions import log_interaction
-from mustafid.interactions.models import Interaction
+from mustafid.interactions.faq import add_faq_entry
+from mustafid.interactions.models import FaqEntry, Interaction
 from mustafid.interactions.tests.messages import failed_message
 from mustafid.lib.saudi import generate_national_id, mask_national_id
 from mustafid.notifications.models import Message, MessageTemplate
+from mustafid.portal import public
 from mustafid.portal.apply import lacking
 from mustafid.research.actions import refer_to_researcher, save_report
+from mustafid.reports import board_report
+from mustafid.reports.models import BoardRecommendation, BoardReport, PolicyNotice
+from mustafid.reports.periods import period_of
 from mustafid.research.models import Referral, ResearchReport
 from mustafid.services.models import Service, ServiceDelivery
+from mustafid.feedback import actions as feedback_actions
+from mustafid.feedback import register as feedback_register
+from mustafid.feedback.models import Feedback, FeedbackCategory, FeedbackEvent, FollowUp, Survey, SurveyResponse, \
+    SurveySettings
 
 CLIENT_IP = "198.51.100.23"
 
@@ -73,7 +82,9 @@ ROLES = ("anonymous", "officer", "researcher", "committee", "chair", "branch_rep
 #   beneficiary_referred   head office; their request `case_received` is referred to the researcher
 #   beneficiary_submitted  head office; their request `case_with_committee` is with the committee
 #   beneficiary_branch     branch_rep's branch; their request is `case_branch`
+#   beneficiary_awaiting   head office; registered themselves in the portal, awaiting an officer's verification
 #   member_*               a household member of that beneficiary
+#   guardian_*             a guardian (ولي أمر) of that beneficiary, who may act for them in the portal
 #   case_<status>          a head-office request walked to that status through the real actions; none is
 #                          referred but case_received; those from with_committee on were submitted
 #                          (case_returned: returned by the chair for information)
@@ -84,13 +95,18 @@ ROLES = ("anonymous", "officer", "researcher", "committee", "chair", "branch_rep
 #   referral_volunteer     beneficiary_referred referred by the volunteer to another researcher
 #   interaction_volunteer  a contact logged by the volunteer with beneficiary_referred
 #   interaction_officer    a contact logged by the officer with someone not yet registered
+#   interaction_portal     a written contact beneficiary_referred sent from the portal, not answered yet
 #   ?beneficiary_branch    the query string ?beneficiary=<beneficiary_branch>
 #   message_failed         a message to beneficiary_referred that failed (message_failed_branch: to beneficiary_branch)
 #   hook_secret            the Unifonic delivery-report URL with the configured secret
+#   faq_entry              the first of two published frequently asked questions (it can move down)
+#   policy_version         the first policy version (the one in force: its page reads it as approved)
 MATRIX = """
 # view                         object                     method anon  offi  rsch  cmte  chai  brep  volu  mngr  audt  outs
 healthz                        -                          GET    200   200   200   200   200   200   200   200   200   200
 association:policy             -                          GET    200   200   200   200   200   200   200   200   200   200
+association:policy_version     policy_version             GET    200   200   200   200   200   200   200   200   200   200
+reports:public_statistics      -                          GET    200   200   200   200   200   200   200   200   200   200
 convert_date                   -                          GET    login 200   200   200   200   200   200   200   200   200
 association:logo               -                          GET    200   200   200   200   200   200   200   200   200   200
 accounts:login                 -                          GET    200   302   302   302   302   302   302   302   302   302
@@ -122,6 +138,14 @@ beneficiaries:household_add    beneficiary_referred       POST   login 302   403
 beneficiaries:household_add    beneficiary_branch         POST   login 302   404   404   404   302   403   403   403   404
 beneficiaries:household_remove member_referred            POST   login 302   403   404   404   404   403   403   403   404
 beneficiaries:household_remove member_branch              POST   login 302   404   404   404   302   403   403   403   404
+beneficiaries:guardian_add     beneficiary_referred       POST   login 302   403   404   404   404   403   403   403   404
+beneficiaries:guardian_add     beneficiary_branch         POST   login 302   404   404   404   302   403   403   403   404
+beneficiaries:guardian_end     guardian_referred          POST   login 302   403   404   404   404   403   403   403   404
+beneficiaries:guardian_end     guardian_branch            POST   login 302   404   404   404   302   403   403   403   404
+# A self-registration from the portal: verified or rejected by those who register beneficiaries (their branch's).
+beneficiaries:detail           beneficiary_awaiting       GET    login 200   404   404   404   404   200   200   200   404
+beneficiaries:verify           beneficiary_awaiting       POST   login 302   404   404   404   404   403   403   403   404
+beneficiaries:reject           beneficiary_awaiting       POST   login 302   404   404   404   404   403   403   403   404
 # The import keeps its file in the manager's session: without an upload, its later steps send back to the upload (302).
 beneficiaries:import           -                          GET    login 403   403   403   403   403   403   200   403   403
 beneficiaries:import           -                          POST   login 403   403   403   403   403   403   302   403   403
@@ -138,6 +162,12 @@ interactions:new               ?beneficiary_branch        GET    login 200   404
 interactions:new               ?beneficiary_branch        POST   login 302   404   403   403   302   302   403   403   404
 # The caller lookup on the contact form (htmx): a registry search, answered with the people found (or none).
 interactions:lookup            -                          POST   login 200   200   403   403   200   200   403   403   200
+# One contact's page (a read of personal data, audited); «الرد» on a written contact for the officers and the manager.
+interactions:detail            interaction_portal         GET    login 200   404   403   403   404   404   200   200   404
+interactions:detail            interaction_portal         POST   login 302   404   403   403   404   404   302   403   404
+interactions:detail            interaction_volunteer      GET    login 200   404   403   403   404   200   200   200   404
+interactions:detail            interaction_volunteer      POST   login 403   404   403   403   404   403   403   403   404
+interactions:detail            interaction_officer        GET    login 200   404   403   403   404   404   200   200   404
 
 cases:list                     -                          GET    login 200   200   200   200   200   403   200   200   200
 cases:list                     -                          POST   login 302   302   302   302   302   403   302   302   302
@@ -162,7 +192,41 @@ cases:declaration_file         declaration_with_committee GET    login 200   404
 cases:submit                   case_declared              POST   login 302   404   404   404   404   404   403   403   404
 cases:register                 case_approved              POST   login 302   404   403   403   404   404   403   403   404
 services:record_delivery       case_registered            POST   login 302   404   403   403   404   404   403   403   404
+# Satisfaction surveys (feedback/): results and follow-ups for managers and auditors (read-only); the surveys, the
+# settings and closing a follow-up for managers. The beneficiary's link opens for anyone holding it, without signing in
+# (an empty answer is shown again: 400; the answer itself is feedback/tests/test_answer_page.py).
+feedback:results               -                          GET    login 403   403   403   403   403   403   200   200   403
+feedback:follow_ups            -                          GET    login 403   403   403   403   403   403   200   200   403
+feedback:follow_up_done        follow_up                  POST   login 403   403   403   403   403   403   302   403   403
+feedback:surveys               -                          GET    login 403   403   403   403   403   403   200   403   403
+feedback:survey_new            -                          GET    login 403   403   403   403   403   403   200   403   403
+feedback:survey_new            -                          POST   login 403   403   403   403   403   403   302   403   403
+feedback:survey_edit           survey                     GET    login 403   403   403   403   403   403   200   403   403
+feedback:survey_edit           survey                     POST   login 403   403   403   403   403   403   302   403   403
+feedback:settings              -                          GET    login 403   403   403   403   403   403   200   403   403
+feedback:settings              -                          POST   login 403   403   403   403   403   403   302   403   403
+survey:answer                  survey_link                GET    200   200   200   200   200   200   200   200   200   200
+survey:answer                  survey_link                POST   400   400   400   400   400   400   400   400   400   400
 cases:close                    case_in_service            POST   login 302   404   403   403   404   404   403   403   404
+# The complaints register (feedback/register_views.py): managers and auditors see everything (auditors read-only),
+# officers the items that are not confidential, branch representatives those of their branch, no one else anything;
+# an item about a staff member is the managers' and auditors' only. The sender's rating link opens for anyone
+# holding it (an empty answer is shown again: 400).
+feedback:register              -                          GET    login 200   403   403   403   200   403   200   200   200
+feedback:register_new          -                          GET    login 200   403   403   403   200   403   200   403   200
+feedback:register_new          -                          POST   login 302   403   403   403   302   403   302   403   302
+feedback:register_item         feedback_hq                GET    login 200   404   404   404   404   404   200   200   404
+feedback:register_item         feedback_confidential      GET    login 404   404   404   404   404   404   200   200   404
+feedback:register_step         feedback_hq_answer         POST   login 302   404   404   404   404   404   302   403   404
+feedback:register_step         feedback_confidential_ans POST    login 404   404   404   404   404   404   302   403   404
+feedback:categories            -                          GET    login 403   403   403   403   403   403   200   200   403
+feedback:category_new          -                          GET    login 403   403   403   403   403   403   200   403   403
+feedback:category_new          -                          POST   login 403   403   403   403   403   403   302   403   403
+feedback:category_edit         feedback_category          GET    login 403   403   403   403   403   403   200   403   403
+feedback:category_edit         feedback_category          POST   login 403   403   403   403   403   403   302   403   403
+feedback:category_move         feedback_category          POST   login 403   403   403   403   403   403   302   403   403
+feedback:rate                  rating_link                GET    200   200   200   200   200   200   200   200   200   200
+feedback:rate                  rating_link                POST   400   400   400   400   400   400   400   400   400   400
 
 committee:agenda               -                          GET    login 200   403   200   200   403   403   200   200   403
 # The committee as a body: members and the chair see the meetings and vote, the chair records attendance and
@@ -198,6 +262,13 @@ committee_letters:download     decision_approved          GET    login 200   404
 committee_letters:signed       letter_link                GET    200   200   200   200   200   200   200   200   200   200
 # Requests at risk and overdue, and the share decided within the period: as the agenda.
 reports:deadlines              -                          GET    login 200   403   200   200   403   403   200   200   403
+# The indicators: managers and auditors only (docs/reports.md).
+reports:indicators             -                          GET    login 403   403   403   403   403   403   200   200   403
+# The lists' exports follow their list's access: the requests (not a volunteer), the registry (everyone, masked),
+# the contacts log (those who log contacts, and who read everything).
+reports:export_cases           -                          GET    login 200   200   200   200   200   403   200   200   200
+reports:export_beneficiaries   -                          GET    login 200   200   200   200   200   200   200   200   200
+reports:export_contacts        -                          GET    login 200   200   403   403   200   200   200   200   200
 
 research:list                  -                          GET    login 200   200   200   200   200   200   200   200   200
 research:detail                referral_researcher        GET    login 200   200   404   404   404   404   200   200   404
@@ -231,6 +302,19 @@ interactions:send_message      beneficiary_submitted      GET    login 200   404
 interactions:send_message      beneficiary_branch         GET    login 200   404   404   404   200   403   403   403   404
 interactions:send_message      beneficiary_branch         POST   login 302   404   404   404   302   403   403   403   404
 
+# «الأسئلة الشائعة» (interactions/faq_views.py): the public page and the suggestions beside a question being typed are
+# open to everyone (published entries only; the suggestions are posted, so what is typed stays out of URLs); managers
+# edit the entries in the settings area, auditors read the list.
+faq:page                       -                          GET    200   200   200   200   200   200   200   200   200   200
+faq:suggest                    -                          POST   200   200   200   200   200   200   200   200   200   200
+faq:manage                     -                          GET    login 403   403   403   403   403   403   200   200   403
+faq:new                        -                          GET    login 403   403   403   403   403   403   200   403   403
+faq:new                        -                          POST   login 403   403   403   403   403   403   302   403   403
+faq:edit                       faq_entry                  GET    login 403   403   403   403   403   403   200   403   403
+faq:edit                       faq_entry                  POST   login 403   403   403   403   403   403   302   403   403
+faq:publish                    faq_entry                  POST   login 403   403   403   403   403   403   302   403   403
+faq:move                       faq_entry                  POST   login 403   403   403   403   403   403   302   403   403
+
 # «نصوص الرسائل» (settings): managers change the wording, auditors read it.
 wording:list                   -                          GET    login 403   403   403   403   403   403   200   200   403
 wording:edit                   message_key                GET    login 403   403   403   403   403   403   200   200   403
@@ -247,6 +331,9 @@ outbox:resend                  message_failed_branch      POST   login 302   403
 notifications:unifonic_hook    hook_secret                POST   400   400   400   400   400   400   400   400   400   400
 notifications:whatsapp_hook    -                          GET    403   403   403   403   403   403   403   403   403   403
 notifications:whatsapp_hook    -                          POST   403   403   403   403   403   403   403   403   403   403
+# Replies to our SMS (the digit that rates a contact): the configured secret in the path; a reply with no sender is
+# taken as nothing (200), as the provider must not retry it (notifications/tests/test_reply_by_digit.py).
+notifications:sms_reply_hook   hook_secret                POST   200   200   200   200   200   200   200   200   200   200
 # The beneficiary's portal (docs/portal.md): its own sign-in by a one-time code, never a staff sign-in. Its pages send
 # anyone without a portal session, staff included, to the portal's sign-in (`portal`: 302 to /portal/). The sign-in
 # answers every ID alike (302 to the code page). The owner and another beneficiary: mustafid/tests/test_portal_access.py.
@@ -254,6 +341,8 @@ portal:start                   -                          GET    200   200   200
 portal:start                   -                          POST   302   302   302   302   302   302   302   302   302   302
 portal:code                    -                          GET    portal portal portal portal portal portal portal portal portal portal
 portal:code                    -                          POST   portal portal portal portal portal portal portal portal portal portal
+portal:choose                  -                          GET    portal portal portal portal portal portal portal portal portal portal
+portal:choose                  -                          POST   portal portal portal portal portal portal portal portal portal portal
 portal:sign_out                -                          POST   portal portal portal portal portal portal portal portal portal portal
 portal:requests                -                          GET    portal portal portal portal portal portal portal portal portal portal
 portal:request                 case_approved              GET    portal portal portal portal portal portal portal portal portal portal
@@ -271,6 +360,12 @@ portal:track                   -                          POST   302   302   302
 portal:track_code              -                          GET    302   302   302   302   302   302   302   302   302   302
 portal:track_code              -                          POST   302   302   302   302   302   302   302   302   302   302
 portal:track_status            -                          GET    302   302   302   302   302   302   302   302   302   302
+# «تتبع شكواي» (portal/complaints.py): the same rules as the request's tracking, for an item of the register.
+portal:feedback_track          -                          GET    200   200   200   200   200   200   200   200   200   200
+portal:feedback_track          -                          POST   302   302   302   302   302   302   302   302   302   302
+portal:feedback_track_code     -                          GET    302   302   302   302   302   302   302   302   302   302
+portal:feedback_track_code     -                          POST   302   302   302   302   302   302   302   302   302   302
+portal:feedback_track_status   -                          GET    302   302   302   302   302   302   302   302   302   302
 portal:contacts                -                          GET    portal portal portal portal portal portal portal portal portal portal
 portal:services                -                          GET    portal portal portal portal portal portal portal portal portal portal
 # Applying from home (portal/apply_views.py): only a signed-in beneficiary; staff are sent to the portal's sign-in.
@@ -291,6 +386,27 @@ portal:details                 -                          GET    portal portal p
 portal:details                 -                          POST   portal portal portal portal portal portal portal portal portal portal
 portal:details_mobile          -                          GET    portal portal portal portal portal portal portal portal portal portal
 portal:details_mobile          -                          POST   portal portal portal portal portal portal portal portal portal portal
+# «التسجيل لأول مرة» (portal/register_views.py): open to everyone; its code and last pages need the step before.
+portal:register                -                          GET    200   200   200   200   200   200   200   200   200   200
+portal:register                -                          POST   302   302   302   302   302   302   302   302   302   302
+portal:register_code           -                          GET    302   302   302   302   302   302   302   302   302   302
+portal:register_code           -                          POST   302   302   302   302   302   302   302   302   302   302
+portal:register_received       -                          GET    302   302   302   302   302   302   302   302   302   302
+# Accessibility (portal/aids_views.py): a form's draft is the signed-in beneficiary's only (everyone else to the
+# portal's sign-in, nothing kept); «معاني الكلمات» is open to everyone.
+portal:draft                   -                          POST   portal portal portal portal portal portal portal portal portal portal
+portal:glossary                -                          GET    200   200   200   200   200   200   200   200   200   200
+# «إشعار المستفيدين بالسياسة الجديدة» (reports/policy_notice_views.py): managers send it, auditors read the evidence.
+reports:policy_notice          -                          GET    login 403   403   403   403   403   403   200   200   403
+reports:policy_notice          -                          POST   login 403   403   403   403   403   403   302   403   403
+# «تقرير الفترة لمجلس الإدارة» (reports/board_views.py): managers issue it and record and publish the board's
+# recommendations; auditors read and download; no one else knows of it (as the indicators).
+reports:board                  -                          GET    login 403   403   403   403   403   403   200   200   403
+reports:board                  -                          POST   login 403   403   403   403   403   403   302   403   403
+reports:board_report           board_report               GET    login 403   403   403   403   403   403   200   200   403
+reports:board_pdf              board_report               GET    login 403   403   403   403   403   403   200   200   403
+reports:board_recommend        board_report               POST   login 403   403   403   403   403   403   302   403   403
+reports:board_publish          board_recommendation       POST   login 403   403   403   403   403   403   302   403   403
 """
 
 # Cells the code still gets wrong, keyed (view, object, method, role): the reason, reported to the lead.
@@ -360,6 +476,8 @@ def build_world():
     w.document_received = pending_document(w.case_received)
     w.beneficiary_referred = w.case_received.beneficiary
     w.member_referred = add_household_member(w.beneficiary_referred, by=officer, name="سارة", relation="daughter")
+    w.guardian_referred = add_guardian(w.beneficiary_referred, by=officer, name="سعد المطيري", relation="father",
+                                       national_id=generate_national_id("1", 61_000_001), mobile="0551230001")
     w.referral_researcher = refer_to_researcher(researcher=users["researcher"], question="ما المستندات المطلوبة؟",
                                                 by=officer, case=w.case_received)
 
@@ -384,11 +502,18 @@ def build_world():
     w.case_rejected = walked("rejected", "خالد")
     w.case_registered = walked("registered", "نايف")
     w.case_in_service = walked("in_service", "هشام")
+    w.beneficiary_in_service = w.case_in_service.beneficiary
 
+    w.beneficiary_awaiting = register_self(
+        national_id=generate_national_id("1", 98_700_001), first_name="منيرة", father_name="سالم",
+        grandfather_name="فهد", family_name="الشهري", mobile="+966557000001", birth_date=datetime.date(1992, 1, 9),
+        gender="female", nationality="سعودي", region=hq.region, city="أبها")
     w.case_branch = walked("received", "عادل", at=branch)
     w.document_branch = pending_document(w.case_branch)
     w.beneficiary_branch = w.case_branch.beneficiary
     w.member_branch = add_household_member(w.beneficiary_branch, by=officer, name="ليلى", relation="mother")
+    w.guardian_branch = add_guardian(w.beneficiary_branch, by=officer, name="منى العتيبي", relation="mother",
+                                     national_id=generate_national_id("1", 61_000_002), mobile="0551230002")
     w.referral_branch = refer_to_researcher(researcher=other_researcher, question="متى يصل الدعم؟", by=officer,
                                             beneficiary=w.beneficiary_branch)
 
@@ -398,6 +523,8 @@ def build_world():
     w.interaction_officer = log_interaction(channel="phone", direction="in", kind="inquiry",
                                             summary="يسأل عن التسجيل", by=officer, contact_name="سلطان",
                                             contact_mobile="+966551234567")
+    w.interaction_portal = public.send_contact(kind="inquiry", text="متى يصل الدعم؟",
+                                               beneficiary=w.beneficiary_referred).contact
     w.referral_volunteer = refer_to_researcher(researcher=other_researcher, question="لم يفهم خطوات الطلب",
                                                by=volunteer, beneficiary=w.beneficiary_referred)
     w.report_received = save_report(w.case_received, by=users["researcher"], fields={"needs": "سداد الإيجار"},
@@ -405,11 +532,46 @@ def build_world():
     w.photo_received = w.report_received.photos.get()
     w.message_failed = failed_message(w.beneficiary_referred)
     w.message_failed_branch = failed_message(w.beneficiary_branch)
+    # The default survey, active; two deliveries to case_in_service: one invitation left open (its link), one
+    # answered with a low rating (its follow-up).
+    w.survey = feedback_actions.save_survey(
+        None, fields={"name": "استبيان الرضا", "trigger": "delivery", "active": True},
+        questions=feedback_actions.default_questions(), by=users["manager"])
+    w.survey_token = feedback_actions.new_token()
+    for _ in range(2):
+        delivery = ServiceDelivery.objects.create(case=w.case_in_service, service=Service.objects.first(), quantity=1,
+                                                  delivered_on=timezone.localdate(), delivered_by=officer)
+        invitation = feedback_actions.invite("delivery", w.beneficiary_in_service, delivery, by=officer)
+    feedback_actions.answer(invitation, values={w.survey.questions.asked().first().pk: 1})
+    invitation.__class__.objects.exclude(pk=invitation.pk).update(
+        token_digest=feedback_actions.token_digest(w.survey_token))
+    w.follow_up = FollowUp.objects.get()
 
+    w.faq_entry = add_faq_entry(question_ar="ما الإقرار؟", answer_ar="تعهد بصحة البيانات.", by=users["manager"])
+    add_faq_entry(question_ar="متى يصل الرد؟", answer_ar="خلال مدة الرد.", by=users["manager"])
+
+    # The complaints register: an item logged at the head office, one about the researcher (confidential), one
+    # answered and closed (its rating link), and two categories (the first can move down).
+    w.feedback_category = feedback_register.save_category(
+        None, fields={"name_ar": "الخدمات", "response_days": 5, "active": True}, by=users["manager"])
+    feedback_register.save_category(None, fields={"name_ar": "المواعيد", "response_days": 3, "active": True},
+                                    by=users["manager"])
+    w.feedback_hq = feedback_register.receive(kind="complaint", text="تأخر الرد على اتصالي", channel="phone",
+                                              by=officer, sender_name="سارة", sender_mobile="+966551230009")
+    w.feedback_confidential = feedback_register.receive(kind="complaint", text="تعامل غير لائق", channel="phone",
+                                                        by=officer, about_staff=users["researcher"])
+    closed = feedback_register.receive(kind="suggestion", text="تمديد ساعات الاستقبال", channel="phone", by=officer,
+                                       sender_mobile="+966551230010")
+    feedback_register.answer(closed, "شكرًا لاقتراحك", by=officer)
+    w.feedback_closed, _message = feedback_register.close(closed, by=officer)
     association = Association.objects.current()
     association.logo.save("logo.png", ContentFile(png_bytes()))
     w.staff_tool = StaffTool.objects.order_by("pk").first()
     w.staff_tool.file.save("bylaws.pdf", ContentFile(PDF_BYTES))
+    # The board's report of this month, with one recommendation not yet published.
+    w.board_report = board_report.issue_report(period_of(f"g-m-{timezone.localdate():%Y-%-m}"), by=users["manager"])
+    w.board_recommendation = board_report.record_recommendation(w.board_report, text="رفع نسبة الاستجابة",
+                                                                by=users["manager"])
 
     # One signed-in session per persona, made once (force_login for every test is the slow part).
     w.sessions = {}
@@ -430,7 +592,7 @@ def rolled_back_world(build, django_db_blocker, media_root):
     module runs (every test's writes to them are rolled back). Shared with test_no_server_errors.py.
     """
     media = override_settings(MEDIA_ROOT=media_root, SESSION_IDLE_MINUTES=24 * 60, SESSION_COOKIE_AGE=24 * 60 * 60,
-                              UNIFONIC_WEBHOOK_SECRET=MATRIX_HOOK_SECRET)
+                              UNIFONIC_WEBHOOK_SECRET=MATRIX_HOOK_SECRET, SMS_REPLY_WEBHOOK_SECRET=MATRIX_HOOK_SECRET)
     media.enable()
     with django_db_blocker.unblock():
         outer = transaction.atomic()
@@ -477,6 +639,10 @@ TARGETS = {
                                   "obj": w.member_referred},
     "member_branch": lambda w: {"args": [w.beneficiary_branch.pk, w.member_branch.pk], "query": "",
                                 "obj": w.member_branch},
+    "guardian_referred": lambda w: {"args": [w.beneficiary_referred.pk, w.guardian_referred.pk], "query": "",
+                                    "obj": w.guardian_referred},
+    "guardian_branch": lambda w: {"args": [w.beneficiary_branch.pk, w.guardian_branch.pk], "query": "",
+                                  "obj": w.guardian_branch},
     "hook_secret": lambda w: {"args": [MATRIX_HOOK_SECRET], "query": "", "obj": None},
     "message_key": lambda w: {"args": ["request_received", "ar"], "query": "", "obj": None},
     "meeting_case": lambda w: {"args": [w.meeting.pk, w.case_with_committee.pk], "query": "",
@@ -486,14 +652,39 @@ TARGETS = {
     "letter_link": lambda w: {"args": [letters.signed_token(w.case_approved.decisions.get())], "query": "",
                               "obj": w.case_approved.decisions.get()},
 }
-for _name in ("staff_tool", "beneficiary_referred", "beneficiary_submitted", "beneficiary_branch", "case_received",
+for _name in ("staff_tool", "beneficiary_referred", "beneficiary_submitted", "beneficiary_branch", "beneficiary_awaiting",
+              "case_received",
               "case_documents_complete", "case_declared", "case_with_committee", "case_returned", "case_approved", "case_registered",
               "case_in_service", "case_branch", "document_received", "document_with_committee", "document_branch",
               "declaration_with_committee", "referral_researcher", "referral_branch", "referral_volunteer",
-              "interaction_volunteer", "interaction_officer", "message_failed", "message_failed_branch",
-              "photo_received", "meeting", "case_rejected"):
+              "interaction_volunteer", "interaction_officer", "interaction_portal", "message_failed", "message_failed_branch",
+              "photo_received", "meeting", "case_rejected", "faq_entry"):
     TARGETS[_name] = _pk(_name)
 TARGETS["meeting_closed"] = _pk("meeting_closed")
+TARGETS["policy_version"] = lambda w: {"args": [PolicyVersion.objects.order_by("pk").first().version], "query": "",
+                                       "obj": None}
+TARGETS["survey"] = _pk("survey")
+TARGETS["board_report"] = _pk("board_report")
+TARGETS["board_recommendation"] = _pk("board_recommendation")
+TARGETS["follow_up"] = _pk("follow_up")
+TARGETS["survey_link"] = lambda w: {"args": [w.survey_token], "query": "", "obj": None}
+TARGETS["feedback_hq"] = _pk("feedback_hq")
+TARGETS["feedback_confidential"] = _pk("feedback_confidential")
+TARGETS["feedback_category"] = _pk("feedback_category")
+TARGETS["feedback_hq_answer"] = lambda w: {"args": [w.feedback_hq.pk, "answer"], "query": "", "obj": w.feedback_hq}
+TARGETS["feedback_confidential_ans"] = lambda w: {"args": [w.feedback_confidential.pk, "answer"], "query": "",
+                                                  "obj": w.feedback_confidential}
+TARGETS["rating_link"] = lambda w: {"args": [feedback_register.rating_token(w.feedback_closed)], "query": "",
+                                    "obj": w.feedback_closed}
+
+
+def survey_data(w, obj, user):
+    questions = feedback_actions.default_questions()
+    data = {"name": "استبيان بعد الخدمة", "trigger": "delivery", "active": "on",
+            "questions-TOTAL_FORMS": str(len(questions)), "questions-INITIAL_FORMS": "0"}
+    for index, question in enumerate(questions):
+        data.update({f"questions-{index}-{name}": question[name] for name in ("kind", "text_ar", "text_en", "role")})
+    return data
 
 
 def beneficiary_data(beneficiary, **changes):
@@ -544,6 +735,12 @@ PAYLOADS = {
     "beneficiaries:edit": lambda w, obj, user: beneficiary_data(obj, city="خميس مشيط"),
     "beneficiaries:household_add": lambda w, obj, user: {"name": "عمر", "relation": "son"},
     "beneficiaries:household_remove": lambda w, obj, user: {},
+    "beneficiaries:guardian_add": lambda w, obj, user: {
+        "guardian-name": "فهد القحطاني", "guardian-national_id": generate_national_id("1", 61_000_003),
+        "guardian-mobile": "0551230003", "guardian-relation": "brother"},
+    "beneficiaries:guardian_end": lambda w, obj, user: {},
+    "beneficiaries:verify": lambda w, obj, user: {"category": Category.objects.first().pk, "branch": obj.branch_id},
+    "beneficiaries:reject": lambda w, obj, user: {"reason": "البيانات لا تطابق الهوية"},
     "beneficiaries:import": lambda w, obj, user: {"file": ContentFile(
         "\ufefffirst_name,national_id\nيوسف,1000000008\n".encode(), name="list.csv")},
     "beneficiaries:import_preview": lambda w, obj, user: {},
@@ -553,6 +750,7 @@ PAYLOADS = {
         **({} if obj else {"contact_name": "سلمان", "contact_mobile": "0501112233"}),
     },
     "interactions:lookup": lambda w, obj, user: {"lookup": "ريان"},
+    "interactions:detail": lambda w, obj, user: {"answer": "يصل الدعم خلال أسبوع."},
     "cases:list": lambda w, obj, user: {"q": "ريان", "status": "received"},
     "cases:new": lambda w, obj, user: {"support_type": SupportType.objects.first().pk, "channel": "phone",
                                        "need": "يحتاج إلى دعم العلاج"},
@@ -567,6 +765,20 @@ PAYLOADS = {
     "cases:submit": lambda w, obj, user: {},
     "cases:register": lambda w, obj, user: {},
     "cases:close": lambda w, obj, user: {"note": "تم تقديم الخدمة"},
+    "feedback:follow_up_done": lambda w, obj, user: {"note": "اتصلت بالمستفيد واعتذرت عن التأخير"},
+    "feedback:survey_new": survey_data,
+    "feedback:survey_edit": survey_data,
+    "feedback:settings": lambda w, obj, user: {"expiry_days": "10", "reminder_days": "3", "anonymity_threshold": "5",
+                                               "follow_up_rating": "2", "follow_up_days": "3"},
+    # An empty answer: the questions shown again (400), for every visitor alike.
+    "survey:answer": lambda w, obj, user: {},
+    "feedback:register_new": lambda w, obj, user: {"kind": "complaint", "channel": "phone",
+                                                   "text": "لم يصلني رد على طلبي", "sender_name": "سارة"},
+    "feedback:register_step": lambda w, obj, user: {"response": "نعتذر عن التأخير، وتمت معالجة ما ذكرت."},
+    "feedback:category_new": lambda w, obj, user: {"name_ar": "السلوك", "response_days": "5", "active": "on"},
+    "feedback:category_edit": lambda w, obj, user: {"name_ar": "الخدمات العامة", "response_days": "4", "active": "on"},
+    "feedback:category_move": lambda w, obj, user: {"direction": "down"},
+    "feedback:rate": lambda w, obj, user: {},
     "services:record_delivery": lambda w, obj, user: {"service": Service.objects.first().pk, "quantity": "500",
                                                       "delivered_on": timezone.localdate().isoformat()},
     "committee:meeting_new": lambda w, obj, user: {
@@ -598,15 +810,19 @@ PAYLOADS = {
     "outbox:resend": lambda w, obj, user: {},
     "notifications:unifonic_hook": lambda w, obj, user: {},
     "notifications:whatsapp_hook": lambda w, obj, user: {},
+    "notifications:sms_reply_hook": lambda w, obj, user: {},
     # An ID that is not registered: the same answer as a registered one (no enumeration).
     "portal:start": lambda w, obj, user: {"national_id": generate_national_id("2", 98_765_432)},
     "portal:code": lambda w, obj, user: {"code": "123456"},
+    "portal:choose": lambda w, obj, user: {"choice": "0"},
     "portal:sign_out": lambda w, obj, user: {},
     # A robot's form: the honeypot filled (portal/tests/test_public.py posts real ones).
     "portal:contact": lambda w, obj, user: {"name": "زائر", "mobile": "0551234567", "kind": "inquiry",
                                             "text": "سؤال", "website": "http://spam.example"},
     "portal:track": lambda w, obj, user: {"number": "R-2020-99999"},
     "portal:track_code": lambda w, obj, user: {"code": "123456"},
+    "portal:feedback_track": lambda w, obj, user: {"reference": "FB-2020-99999", "mobile": "0551234567"},
+    "portal:feedback_track_code": lambda w, obj, user: {"code": "123456"},
     "portal:apply": lambda w, obj, user: {"support_type": SupportType.objects.filter(active=True).first().pk},
     "portal:apply_details": lambda w, obj, user: {"need": "أحتاج مساعدة في دفع إيجار البيت"},
     "portal:upload": lambda w, obj, user: {
@@ -622,6 +838,12 @@ PAYLOADS = {
         "mobile": w.owner.mobile if hasattr(w, "owner") else "0551234567", "email": "owner@example.org",
         "preferred_channel": "sms", "language": "ar"},
     "portal:details_mobile": lambda w, obj, user: {"code": "123456"},
+    "portal:register": lambda w, obj, user: {
+        "national_id": generate_national_id("1", 98_765_433), "first_name": "سارة", "father_name": "أحمد",
+        "grandfather_name": "علي", "family_name": "القحطاني", "mobile": "0551112233", "birth_date": "1995-03-14",
+        "gender": "female", "region": w.hq.region_id, "city": "أبها"},
+    "portal:register_code": lambda w, obj, user: {"code": "123456"},
+    "portal:draft": lambda w, obj, user: {"draft_form": "contact", "kind": "inquiry", "text": "متى يصل الدعم؟"},
     "interactions:send_message": lambda w, obj, user: {
         "message": "appointment_reminder", "date": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
         "time": "10:30 ص", "place": "مقر الجمعية", "channel": "sms", "send": "1",
@@ -631,6 +853,17 @@ PAYLOADS = {
     "wording:preview": lambda w, obj, user: {"subject": "استلام طلبك", "body": "وصلنا طلبك {{ reference }}."},
     # Nothing to restore: the shipped text is in force (302 back to the page, nothing changed).
     "wording:restore": lambda w, obj, user: {},
+    "faq:suggest": lambda w, obj, user: {"q": "الاقرار", "for": "staff"},
+    "faq:new": lambda w, obj, user: {"question_ar": "هل أستطيع تعديل طلبي؟", "answer_ar": "نعم، قبل رفعه للجنة.",
+                                     "published": "on"},
+    "faq:edit": lambda w, obj, user: {"question_ar": "ما الإقرار ولماذا أوقعه؟", "answer_ar": "تعهد بصحة البيانات."},
+    "faq:publish": lambda w, obj, user: {"published": "0"},
+    "faq:move": lambda w, obj, user: {"direction": "down"},
+    "reports:policy_notice": lambda w, obj, user: {},
+    # A year with no report yet (this month's is the world's).
+    "reports:board": lambda w, obj, user: {"period": "g-y-2025"},
+    "reports:board_recommend": lambda w, obj, user: {"text": "متابعة الشكاوى المتأخرة", "board_meeting": "الثالث"},
+    "reports:board_publish": lambda w, obj, user: {},
 }
 
 # The audit row an allowed POST must write (None: an allowed POST that changes nothing).
@@ -647,6 +880,13 @@ WRITTEN = {
     "beneficiaries:edit": EventType.BENEFICIARY_UPDATED,
     "beneficiaries:household_add": EventType.HOUSEHOLD_MEMBER_ADDED,
     "beneficiaries:household_remove": EventType.HOUSEHOLD_MEMBER_REMOVED,
+    "beneficiaries:guardian_add": EventType.GUARDIAN_ADDED,
+    "beneficiaries:guardian_end": EventType.GUARDIAN_ENDED,
+    "beneficiaries:verify": EventType.BENEFICIARY_VERIFIED,
+    "beneficiaries:reject": EventType.SELF_REGISTRATION_REJECTED,
+    # A code asked for the typed mobile (no record yet), and a code page without one: nothing of the registry changes.
+    "portal:register": None,
+    "portal:register_code": None,
     # An upload, a dry run, or an import with no file (the matrix never has one in the session): no change.
     "beneficiaries:import": None,
     "beneficiaries:import_preview": None,
@@ -654,6 +894,7 @@ WRITTEN = {
     "interactions:new": EventType.INTERACTION_LOGGED,
     # A search: changes nothing (its audit row is a read, REGISTRY_SEARCHED).
     "interactions:lookup": None,
+    "interactions:detail": EventType.INTERACTION_ANSWERED,
     "cases:new": EventType.CASE_OPENED,
     "cases:upload_document": EventType.DOCUMENT_UPLOADED,
     "cases:verify_document": EventType.DOCUMENT_VERIFIED,
@@ -664,6 +905,17 @@ WRITTEN = {
     "cases:register": EventType.BENEFICIARY_REGISTERED,
     "cases:close": EventType.CASE_CLOSED,
     "services:record_delivery": EventType.SERVICE_DELIVERED,
+    "feedback:follow_up_done": EventType.FOLLOW_UP_DONE,
+    "feedback:survey_new": EventType.SURVEY_CHANGED,
+    "feedback:survey_edit": EventType.SURVEY_CHANGED,
+    "feedback:settings": EventType.SURVEY_CHANGED,
+    "survey:answer": EventType.SURVEY_ANSWERED,
+    "feedback:register_new": EventType.FEEDBACK_RECEIVED,
+    "feedback:register_step": EventType.FEEDBACK_ANSWERED,
+    "feedback:category_new": EventType.SETTINGS_CHANGED,
+    "feedback:category_edit": EventType.SETTINGS_CHANGED,
+    "feedback:category_move": EventType.SETTINGS_CHANGED,
+    "feedback:rate": EventType.FEEDBACK_CLOSED,
     "committee:meeting_new": EventType.MEETING_CREATED,
     "committee:attendance": EventType.ATTENDANCE_RECORDED,
     "committee:vote": EventType.VOTE_CAST,
@@ -686,16 +938,21 @@ WRITTEN = {
     # Delivery reports change a message's status (no audit row); the matrix's reports are refused.
     "notifications:unifonic_hook": None,
     "notifications:whatsapp_hook": None,
+    "notifications:sms_reply_hook": None,
     # Asking for a code writes its rate-limit row (no audit row: codes are not audited, sign-ins are); without a
     # code asked for, a code or a sign-out changes nothing.
     "portal:start": None,
     "portal:code": None,
+    # Without a right code just typed, the chooser offers nobody and changes nothing.
+    "portal:choose": None,
     "portal:sign_out": None,
     # A robot's contact is not recorded; asking for a tracking code writes its rate-limit row only (as the sign-in);
     # without a code asked for, a code changes nothing.
     "portal:contact": None,
     "portal:track": None,
     "portal:track_code": None,
+    "portal:feedback_track": None,
+    "portal:feedback_track_code": None,
     # Applying from home: every staff persona is sent to the portal's sign-in, so nothing is written here (the
     # beneficiary's own writes, audited as theirs: test_portal_access.py and portal/tests/test_apply.py).
     "portal:apply": None,
@@ -707,11 +964,23 @@ WRITTEN = {
     "portal:answer": None,
     "portal:details": None,
     "portal:details_mobile": None,
+    # A draft is kept for a signed-in beneficiary only (what the owner keeps: test_portal_access.py).
+    "portal:draft": None,
     "interactions:send_message": EventType.MESSAGE_SENT_BY_HAND,
     "wording:edit": EventType.MESSAGE_TEMPLATE_CHANGED,
     # The draft filled in with sample values: nothing saved.
     "wording:preview": None,
     "wording:restore": None,
+    # The suggestions: a search of the published questions, nothing changed.
+    "faq:suggest": None,
+    "faq:new": EventType.FAQ_CHANGED,
+    "faq:edit": EventType.FAQ_CHANGED,
+    "faq:publish": EventType.FAQ_CHANGED,
+    "faq:move": EventType.FAQ_CHANGED,
+    "reports:policy_notice": EventType.POLICY_NOTICE_SENT,
+    "reports:board": EventType.BOARD_REPORT_ISSUED,
+    "reports:board_recommend": EventType.BOARD_RECOMMENDATION_RECORDED,
+    "reports:board_publish": EventType.BOARD_RECOMMENDATION_PUBLISHED,
 }
 
 # The audit row every allowed read of a sensitive record must write.
@@ -726,6 +995,8 @@ READ = {
     "research:report_photo": EventType.RESEARCH_REPORT_VIEWED,
     # The page shows the full mobile or e-mail the message would go to.
     "interactions:send_message": EventType.BENEFICIARY_VIEWED,
+    # A contact's page: what was said and by whom, a read of the contacts log.
+    "interactions:detail": EventType.CONTACTS_LISTED,
     "committee_letters:download": EventType.DECISION_LETTER_VIEWED,
     "committee:minutes": EventType.MINUTES_VIEWED,
     # The appeal's page shows the applicant and the decision appealed.
@@ -746,11 +1017,15 @@ LISTED = {
     "committee:agenda": EventType.AGENDA_VIEWED,
     "committee:meeting": EventType.AGENDA_VIEWED,
     "reports:deadlines": EventType.DEADLINES_VIEWED,
+    "reports:export_cases": EventType.LIST_EXPORTED,
+    "reports:export_beneficiaries": EventType.LIST_EXPORTED,
+    "reports:export_contacts": EventType.LIST_EXPORTED,
     "outbox:failed": EventType.MESSAGES_LISTED,
 }
 
 # Writes are numbered from 200; the failed-messages list's read sits with the other message rows (32x).
-WRITE_EVENTS = [value for value in EventType.values if value >= 200]
+# Opening a confidential complaint (FEEDBACK_VIEWED) is a read, numbered with the register's events.
+WRITE_EVENTS = [value for value in EventType.values if value >= 200 and value != EventType.FEEDBACK_VIEWED]
 
 
 def state():
@@ -760,10 +1035,11 @@ def state():
         "documents": sorted(CaseDocument.objects.values_list("pk", "status")),
         "beneficiaries": sorted(Beneficiary.objects.values_list("pk", "updated_at", "registered_at")),
         "household": sorted(HouseholdMember.objects.values_list("pk", flat=True)),
+        "guardians": sorted(Guardian.objects.values_list("pk", "ended_at")),
         "declarations": sorted(Declaration.objects.values_list("pk", flat=True)),
         "referrals": sorted(Referral.objects.values_list("pk", "answered_at")),
         "research_reports": sorted(ResearchReport.objects.values_list("pk", "state", "updated_at", "needs")),
-        "interactions": sorted(Interaction.objects.values_list("pk", flat=True)),
+        "interactions": sorted(Interaction.objects.values_list("pk", "answered_at")),
         "decisions": sorted(Decision.objects.values_list("pk", flat=True)),
         "meetings": sorted(Meeting.objects.values_list("pk", "closed_at", "minutes_signed_at")),
         "attendance": sorted(Attendance.objects.values_list("pk", "present")),
@@ -772,8 +1048,20 @@ def state():
         "conflicts": sorted(Conflict.objects.values_list("pk", flat=True)),
         "circulations": sorted(Circulation.objects.values_list("pk", "closed_at")),
         "deliveries": sorted(ServiceDelivery.objects.values_list("pk", flat=True)),
-        "messages": sorted(Message.objects.values_list("pk", "status")),
+        "surveys": sorted(Survey.objects.values_list("pk", "name", "active", "updated_at")),
+        "survey_settings": sorted(SurveySettings.objects.values_list("pk", "expiry_days", "anonymity_threshold")),
+        "survey_responses": sorted(SurveyResponse.objects.values_list("pk", flat=True)),
+        "follow_ups": sorted(FollowUp.objects.values_list("pk", "done_at")),
+        "feedback": sorted(Feedback.objects.values_list("pk", "status", "assignee_id", "answered_at", "sender_rating")),
+        "feedback_events": FeedbackEvent.objects.count(),
+        "feedback_categories": sorted(FeedbackCategory.objects.values_list("pk", "name_ar", "position", "active")),
+        # Not the code «التسجيل لأول مرة» sends to the mobile typed (to its code row: no one of the registry).
+        "messages": sorted(Message.objects.exclude(person_type="portal.signincode").values_list("pk", "status")),
         "wording": sorted(MessageTemplate.objects.values_list("key", "language", "body")),
+        "faq": sorted(FaqEntry.objects.values_list("pk", "question_ar", "answer_ar", "published", "order")),
+        "policy_notices": sorted(PolicyNotice.objects.values_list("pk", flat=True)),
+        "board_reports": sorted(BoardReport.objects.values_list("pk", flat=True)),
+        "board_recommendations": sorted(BoardRecommendation.objects.values_list("pk", "published_at")),
         "case_events": CaseEvent.objects.count(),
         "written_audit": AuditEvent.objects.filter(event_type__in=WRITE_EVENTS).count(),
     }

@@ -53,7 +53,7 @@ HOSTILE = st.one_of(
 
 # Query string names any list or page of the project reads.
 QUERY_NAMES = ["q", "s", "status", "page", "type", "actor", "target", "channel", "kind", "state", "beneficiary",
-               "contact", "next", "lang"]
+               "contact", "next", "lang", "reply", "survey", "period", "done", "year"]
 
 # Personas tried in this order: the first one the matrix allows to post there posts.
 PERSONAS = ["officer", "researcher", "chair", "manager", "branch_rep", "volunteer", "committee", "auditor",

@@ -60,6 +60,19 @@ def test_a_meeting_takes_the_requests_with_the_committee_earliest_due_first(make
     assert AuditEvent.objects.filter(event_type=EventType.MEETING_CREATED, actor=members["chair"]).exists()
 
 
+def test_a_second_meeting_takes_only_the_requests_no_open_meeting_holds(make_case, members):
+    held = make_case("with_committee")
+    first = meeting_at(now_plus(), members["chair"], members)
+    new = make_case("with_committee")
+    second = meeting_at(now_plus(24), members["chair"], members)
+    assert [item.case for item in second.items.all()] == [new]
+    # Once the first meeting closes without deciding it, the next meeting takes it up again.
+    actions.record_attendance(first, present=list(members.values()), by=members["chair"])
+    actions.close_meeting(first, by=members["chair"])
+    third = meeting_at(now_plus(48), members["chair"], members)
+    assert [item.case for item in third.items.all()] == [held]
+
+
 def test_only_the_chair_or_the_manager_calls_a_meeting(members, staff):
     with pytest.raises(ActionRefused):
         meeting_at(now_plus(), members["committee"], members)
@@ -191,6 +204,22 @@ def test_the_chair_returns_a_request_for_information(meeting, members):
     with pytest.raises(ActionRefused):
         actions.record_outcome(meeting, cases[2], outcome="returned", asked="أخرى", of_whom="applicant",
                                by=members["chair"])
+
+
+def test_a_request_returned_at_an_open_meeting_goes_on_the_next_meetings_agenda_once_answered(meeting, members,
+                                                                                            staff):
+    from mustafid.cases.actions import provide_information
+
+    meeting, cases = meeting
+    actions.record_attendance(meeting, present=list(members.values()), by=members["chair"])
+    actions.record_outcome(meeting, cases[2], outcome="returned", asked="صورة عقد الإيجار", of_whom="applicant",
+                           by=members["chair"])
+    provide_information(refreshed(cases[2]), note="أُرفق عقد الإيجار", by=staff["officer"])
+    # The first meeting is still open, but holds it no more: the next meeting takes it; not this one again.
+    with pytest.raises(ActionRefused, match="على جدول أعمال هذا الاجتماع من قبل"):
+        actions.add_to_agenda(meeting, refreshed(cases[2]), by=members["chair"])
+    second = meeting_at(now_plus(24), members["chair"], members)
+    assert [item.case for item in second.items.all()] == [cases[2]]
 
 
 def test_a_member_who_is_not_the_chair_cannot_record_an_outcome(meeting, members):

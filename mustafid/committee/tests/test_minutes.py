@@ -291,9 +291,13 @@ def test_add_to_agenda_refusals(make_case, members, staff):
     on_agenda = make_case("with_committee")
     meeting = new_meeting(members)
     chair = members["chair"]
-    with pytest.raises(ActionRefused, match="على جدول أعمال الاجتماع المفتوح"):
+    with pytest.raises(ActionRefused, match="على جدول أعمال هذا الاجتماع من قبل"):
         actions.add_to_agenda(meeting, on_agenda, by=chair)
-    other = new_meeting(members)  # it takes on_agenda too (all the requests with the committee)
+    other = new_meeting(members)
+    # The other meeting does not take on_agenda (this open meeting holds it), nor may it be added there.
+    assert not other.items.filter(case=on_agenda).exists()
+    with pytest.raises(ActionRefused, match="على جدول أعمال الاجتماع المفتوح"):
+        actions.add_to_agenda(other, on_agenda, by=chair)
     fresh = make_case("with_committee")
     actions.add_to_agenda(other, fresh, by=chair)
     with pytest.raises(ActionRefused, match="على جدول أعمال الاجتماع المفتوح"):
