@@ -92,16 +92,22 @@ def update_beneficiary(beneficiary, *, by, **changes):
             return beneficiary
         if "national_id" in changed:
             _refuse_a_taken_national_id(beneficiary.national_id, other_than=beneficiary)
-        beneficiary.full_clean(exclude=["created_by"])
-        _save_unique(beneficiary)
-        if beneficiary.branch_id != old_branch_id:
-            for listener in branch_change_listeners:
-                listener(beneficiary, old_branch_id)
-        if beneficiary.category_id != old_category_id:
-            for listener in category_change_listeners:
-                listener(beneficiary, old_category_id)
+        _save_changed(beneficiary, old_branch_id, old_category_id)
         record(EventType.BENEFICIARY_UPDATED, actor=by, target=beneficiary, data={"changed": changed})
     return beneficiary
+
+
+def _save_changed(beneficiary, old_branch_id, old_category_id):
+    """Validate and save an edited record, then tell the listeners of a changed branch or category (the rollups
+    they keep move with the person in the same transaction)."""
+    beneficiary.full_clean(exclude=["created_by"])
+    _save_unique(beneficiary)
+    if beneficiary.branch_id != old_branch_id:
+        for listener in branch_change_listeners:
+            listener(beneficiary, old_branch_id)
+    if beneficiary.category_id != old_category_id:
+        for listener in category_change_listeners:
+            listener(beneficiary, old_category_id)
 
 
 def add_household_member(beneficiary, *, by, **fields):
@@ -237,14 +243,7 @@ def verify_self_registration(beneficiary, *, by, category, branch=None, **correc
         beneficiary.awaiting_verification = False
         beneficiary.verified_at = timezone.now()
         beneficiary.verified_by = by
-        beneficiary.full_clean(exclude=["created_by"])
-        _save_unique(beneficiary)
-        if beneficiary.branch_id != old_branch_id:
-            for listener in branch_change_listeners:
-                listener(beneficiary, old_branch_id)
-        if beneficiary.category_id != old_category_id:
-            for listener in category_change_listeners:
-                listener(beneficiary, old_category_id)
+        _save_changed(beneficiary, old_branch_id, old_category_id)
         record(EventType.BENEFICIARY_VERIFIED, actor=by, target=beneficiary, data={"changed": changed})
     return beneficiary
 

@@ -151,8 +151,9 @@ def _pick(fields, *names):
     return ""
 
 
-def _unifonic_reports(request):
-    """The reports in a Unifonic callback: one object, or a list of them; form-encoded or JSON."""
+def _posted_objects(request, what):
+    """The objects a provider posted: one, or a list of them; form-encoded or JSON; a wrapped one ({"data":
+    {...}}) unwrapped over its envelope. Malformed (`what` names the object) when one is not an object."""
     content_type = request.content_type or ""
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         try:
@@ -162,12 +163,16 @@ def _unifonic_reports(request):
     else:
         payload = _json(_body(request))
         items = payload if isinstance(payload, list) else [payload]
-    reports = []
     for item in items:
         if not isinstance(item, dict):
-            raise Malformed("a report is not an object")
-        if isinstance(item.get("data"), dict):  # a wrapped report: {"data": {...}}
-            item = {**item, **item["data"]}
+            raise Malformed(f"{what} is not an object")
+        yield {**item, **item["data"]} if isinstance(item.get("data"), dict) else item
+
+
+def _unifonic_reports(request):
+    """The reports in a Unifonic callback: one object, or a list of them; form-encoded or JSON."""
+    reports = []
+    for item in _posted_objects(request, "a report"):
         message_id = _pick(item, "MessageID", "messageId", "message_id")
         correlation = _pick(item, "CorrelationID", "correlationId", "correlation_id")
         status = _pick(item, "DLR", "status", "Status", "deliveryStatus")
@@ -347,21 +352,8 @@ def whatsapp(request):
 
 def _sms_replies(request):
     """The replies in a forwarded SMS: one object, or a list of them; form-encoded or JSON."""
-    content_type = request.content_type or ""
-    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        try:
-            items = [{name: request.POST.get(name) for name in request.POST}]
-        except (SuspiciousOperation, MultiPartParserError, ValueError) as error:
-            raise Malformed(str(error)) from error
-    else:
-        payload = _json(_body(request))
-        items = payload if isinstance(payload, list) else [payload]
     found = []
-    for item in items:
-        if not isinstance(item, dict):
-            raise Malformed("a reply is not an object")
-        if isinstance(item.get("data"), dict):  # a wrapped reply: {"data": {...}}
-            item = {**item, **item["data"]}
+    for item in _posted_objects(request, "a reply"):
         sender = _pick(item, "from", "sender", "msisdn", "mobile")
         text = item.get(next((key for key in item if str(key).lower() in ("text", "message", "body", "content")), ""))
         mobile = _mobile(sender)

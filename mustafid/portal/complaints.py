@@ -15,7 +15,6 @@
   assignee, or whom it is about.
 """
 
-import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -25,7 +24,6 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,8 +45,8 @@ from mustafid.notifications.outbox import Recipient
 
 from . import actions
 from .actions import code_digest, digest, new_code
-from .models import CodePurpose, SignInCode, SignInFailure
-from .public import PUBLIC_FORM, contact_wait
+from .models import CodePurpose, SignInCode
+from .public import PUBLIC_FORM, claim_track_code, contact_wait
 
 TRACK = CodePurpose.TRACK
 MESSAGES = Path(__file__).resolve().parent / "messages"
@@ -223,40 +221,20 @@ class FeedbackAttempt:
 def try_feedback_code(challenge_id, feedback_id, code):
     """Check `code` for the session's tracking code of an item. The request tracking's rules: a wrong, expired or
     used code is a failure counted for the lockout (per reference, mobile and address); used once."""
-    now, ip = timezone.now(), client_ip()
-    challenge = SignInCode.objects.filter(pk=challenge_id, beneficiary__isnull=True, purpose=TRACK).first()
-    if challenge is None:
-        return FeedbackAttempt(reason="gone")
-    keys = {"id": challenge.id_digest, "mobile": challenge.mobile_digest, "address": ip}
-    wait = actions._failure_wait(keys, now, TRACK)
-    if wait:
-        return FeedbackAttempt(wait=wait)
-    reason = actions.code_problem(challenge, code, now)
     feedback = Feedback.objects.filter(pk=feedback_id).first() if feedback_id else None
-    if not reason and (feedback is None or challenge.subject != digest("track-feedback-item", feedback.pk)):
-        reason = "wrong"
-    with transaction.atomic():
-        if not reason:
-            claimed = SignInCode.objects.filter(
-                pk=challenge.pk, used_at__isnull=True, tries__lt=actions.TRIES_PER_CODE, expires_at__gt=now
-            ).update(used_at=now)
-            if claimed:
-                # Whoever holds the mobile the item was sent from: an anonymous read.
-                record(EventType.FEEDBACK_VIEWED, actor=None, target=feedback,
-                       data={"reference": feedback.reference, "through": "track"})
-                return FeedbackAttempt(feedback=feedback)
-            reason = "used"
-        SignInCode.objects.filter(pk=challenge.pk).update(tries=F("tries") + 1)
-        SignInFailure.objects.create(id_digest=challenge.id_digest, mobile_digest=challenge.mobile_digest,
-                                     ip_address=ip, at=now, purpose=TRACK)
-        record(EventType.PORTAL_SIGN_IN_FAILED, actor=None, target=None,
-               data={"reason": reason, "through": "track-feedback"})
-        wait = actions._failure_wait(keys, now, TRACK)
-        if wait:
-            record(EventType.PORTAL_LOCKED_OUT, actor=None, target=None,
-                   data={"minutes": math.ceil(wait / 60), "through": "track-feedback"})
-            return FeedbackAttempt(wait=wait, reason=reason)
-    return FeedbackAttempt(reason=reason)
+
+    def sent_for(challenge):
+        sent = feedback is not None and challenge.subject == digest("track-feedback-item", feedback.pk)
+        return feedback if sent else None
+
+    def viewed(feedback):
+        # Whoever holds the mobile the item was sent from: an anonymous read.
+        record(EventType.FEEDBACK_VIEWED, actor=None, target=feedback,
+               data={"reference": feedback.reference, "through": "track"})
+
+    found, reason, wait = claim_track_code(challenge_id, code, find=sent_for, through="track-feedback",
+                                           on_claim=viewed)
+    return FeedbackAttempt(feedback=found, wait=wait, reason=reason)
 
 
 class TrackFeedbackForm(forms.Form):

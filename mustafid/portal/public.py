@@ -31,7 +31,6 @@ from django import forms
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from mustafid.association.models import Association, Channel
@@ -281,51 +280,57 @@ class TrackAttempt:
         return actions.Attempt(reason=self.reason).message
 
 
-def try_track_code(challenge_id, case_id, code):
-    """Check `code` for the session's tracking code. Returns a `TrackAttempt`: the request to show, or why not.
-
-    The sign-in's rules: a wrong, expired or used code is a failure counted for the lockout (per number, mobile
-    and address); the code is used once (a conditional UPDATE).
-    """
+def claim_track_code(challenge_id, code, *, find, through, on_claim, failure_target=None):
+    """The rules of every code sent to someone who is not signed in («تتبع طلبي», «تتبع شكواي»): a wrong, expired
+    or used code is a failure counted for the lockout (per number, mobile and address), and the code is used
+    once (a conditional UPDATE). `find(challenge)`: the record the code was asked for, or None when it is not
+    the one the code was sent for. `on_claim(record)` writes the read's audit row in the claim's transaction;
+    failures are audited about `failure_target` with `through`. Returns (record, reason, seconds to wait)."""
     now, ip = timezone.now(), client_ip()
     challenge = SignInCode.objects.filter(pk=challenge_id, beneficiary__isnull=True, purpose=TRACK).first()
     if challenge is None:
-        return TrackAttempt(reason="gone")
+        return None, "gone", 0
     keys = {"id": challenge.id_digest, "mobile": challenge.mobile_digest, "address": ip}
     wait = actions._failure_wait(keys, now, TRACK)
     if wait:
-        return TrackAttempt(wait=wait)
-    right = constant_time_compare(code_digest(challenge.nonce, code), challenge.code_digest)
-    case = Case.objects.filter(pk=case_id).first() if case_id else None
-    if challenge.expires_at <= now:
-        reason = "expired"
-    elif challenge.used_at is not None:
-        reason = "used"
-    elif challenge.tries >= actions.TRIES_PER_CODE:
-        reason = "tries"
-    else:
-        reason = "" if right and case is not None else "wrong"
+        return None, "", wait
+    reason = actions.code_problem(challenge, code, now)
+    found = find(challenge)
+    if not reason and found is None:
+        reason = "wrong"
     with transaction.atomic():
         if not reason:
             claimed = SignInCode.objects.filter(
                 pk=challenge.pk, used_at__isnull=True, tries__lt=actions.TRIES_PER_CODE, expires_at__gt=now
             ).update(used_at=now)
             if claimed:
-                # Whoever holds the mobile on the request, not a signed-in beneficiary: an anonymous read.
-                record(EventType.CASE_VIEWED, actor=None, target=case, data={"through": "track"})
-                return TrackAttempt(case=case)
+                on_claim(found)
+                return found, "", 0
             reason = "used"
         SignInCode.objects.filter(pk=challenge.pk).update(tries=F("tries") + 1)
         SignInFailure.objects.create(id_digest=challenge.id_digest, mobile_digest=challenge.mobile_digest,
                                      ip_address=ip, at=now, purpose=TRACK)
-        record(EventType.PORTAL_SIGN_IN_FAILED, actor=None, target=case,
-               data={"reason": reason, "through": "track"})
+        record(EventType.PORTAL_SIGN_IN_FAILED, actor=None, target=failure_target,
+               data={"reason": reason, "through": through})
         wait = actions._failure_wait(keys, now, TRACK)
         if wait:
-            record(EventType.PORTAL_LOCKED_OUT, actor=None, target=case,
-                   data={"minutes": math.ceil(wait / 60), "through": "track"})
-            return TrackAttempt(wait=wait, reason=reason)
-    return TrackAttempt(reason=reason)
+            record(EventType.PORTAL_LOCKED_OUT, actor=None, target=failure_target,
+                   data={"minutes": math.ceil(wait / 60), "through": through})
+    return None, reason, wait
+
+
+def try_track_code(challenge_id, case_id, code):
+    """Check `code` for the session's tracking code. Returns a `TrackAttempt`: the request to show, or why not
+    (`claim_track_code`'s rules)."""
+    case = Case.objects.filter(pk=case_id).first() if case_id else None
+
+    def viewed(case):
+        # Whoever holds the mobile on the request, not a signed-in beneficiary: an anonymous read.
+        record(EventType.CASE_VIEWED, actor=None, target=case, data={"through": "track"})
+
+    found, reason, wait = claim_track_code(challenge_id, code, find=lambda challenge: case, through="track",
+                                           on_claim=viewed, failure_target=case)
+    return TrackAttempt(case=found, wait=wait, reason=reason)
 
 
 # ---------------------------------------------------------------------------------------------------- forms

@@ -8,6 +8,7 @@ import time
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -106,50 +107,72 @@ def services(request):
                   {"deliveries": public.own_deliveries(request.beneficiary), "portal_section": "services"})
 
 
+def _code_sent(request, ask, *, item, challenge_key, item_key, tracked_key, then):
+    """A code asked for without signing in: `ask()` sends it (or not, the same answer either way) and takes the
+    same time whatever happened (`_pad`); the session keeps the code's row and `item(asked)`, the record it was
+    asked for (None when there is none), and forgets what an earlier code showed."""
+    began = time.monotonic()
+    asked = ask()
+    _pad(began)
+    if asked.wait:
+        return _locked(request, asked.wait)
+    request.session.pop(tracked_key, None)
+    request.session[challenge_key] = asked.challenge.pk
+    request.session[item_key] = item(asked)
+    return redirect(then)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @session.no_store
 def track(request):
     """«تتبع طلبي»: the request's number; a code to the mobile on the request, the same answer for any number."""
     form = public.TrackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        began = time.monotonic()
         year, serial = form.cleaned_data["number"]
-        asked = public.request_track_code(year, serial)
-        _pad(began)
-        if asked.wait:
-            return _locked(request, asked.wait)
-        request.session.pop(TRACKED, None)
-        request.session[TRACK_CHALLENGE] = asked.challenge.pk
-        request.session[TRACK_CASE] = asked.case_id
-        return redirect("portal:track_code")
+        return _code_sent(request, lambda: public.request_track_code(year, serial), item=lambda asked: asked.case_id,
+                          challenge_key=TRACK_CHALLENGE, item_key=TRACK_CASE, tracked_key=TRACKED,
+                          then="portal:track_code")
     return render(request, "portal/public/track.html", {"form": form, "portal_section": "track"})
+
+
+def _code_page(request, *, challenge_key, item_key, tracked_key, check, start, status, minutes, kind, section):
+    """The page of a code sent to someone not signed in («تتبع طلبي», «تتبع شكواي»): `check(challenge, item,
+    code)` -> (the record found or None, the attempt). Found, the session keeps `{"item": pk, "until": …}` under
+    `tracked_key` for `minutes`; locked out or the code gone, the session forgets the code and starts again."""
+    challenge = request.session.get(challenge_key)
+    if challenge is None:
+        return redirect(start)
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    form.fields["code"].label = _("رمز المتابعة")
+    if request.method == "POST" and form.is_valid():
+        found, attempt = check(challenge, request.session.get(item_key), form.cleaned_data["code"])
+        if found is not None or attempt.wait or attempt.reason == "gone":
+            for key in (challenge_key, item_key):
+                request.session.pop(key, None)
+        if found is not None:
+            request.session[tracked_key] = {"item": found.pk, "until": time.time() + minutes * 60}
+            return redirect(status)
+        if attempt.wait:
+            return _locked(request, attempt.wait)
+        if attempt.reason == "gone":
+            return redirect(start)
+        form.add_error("code", attempt.message)
+    return render(request, "portal/public/track_code.html", {
+        "form": form, "validity": wait_words(actions.code_minutes() * 60), "kind": kind,
+        "action": reverse(request.resolver_match.view_name), "start": reverse(start), "portal_section": section,
+    })
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @session.no_store
 def track_code(request):
-    challenge = request.session.get(TRACK_CHALLENGE)
-    if challenge is None:
-        return redirect("portal:track")
-    form = CodeForm(request.POST if request.method == "POST" else None)
-    form.fields["code"].label = _("رمز المتابعة")
-    if request.method == "POST" and form.is_valid():
-        attempt = public.try_track_code(challenge, request.session.get(TRACK_CASE), form.cleaned_data["code"])
-        if attempt.case is not None:
-            for key in (TRACK_CHALLENGE, TRACK_CASE):
-                request.session.pop(key, None)
-            request.session[TRACKED] = {"case": attempt.case.pk,
-                                        "until": time.time() + public.TRACK_MINUTES * 60}
-            return redirect("portal:track_status")
-        if attempt.wait or attempt.reason == "gone":
-            for key in (TRACK_CHALLENGE, TRACK_CASE):
-                request.session.pop(key, None)
-            if attempt.wait:
-                return _locked(request, attempt.wait)
-            return redirect("portal:track")
-        form.add_error("code", attempt.message)
-    return render(request, "portal/public/track_code.html",
-                  {"form": form, "validity": wait_words(actions.code_minutes() * 60), "portal_section": "track"})
+    def check(challenge, case_id, code):
+        attempt = public.try_track_code(challenge, case_id, code)
+        return attempt.case, attempt
+
+    return _code_page(request, challenge_key=TRACK_CHALLENGE, item_key=TRACK_CASE, tracked_key=TRACKED, check=check,
+                      start="portal:track", status="portal:track_status", minutes=public.TRACK_MINUTES,
+                      kind="request", section="track")
 
 
 @require_GET
@@ -163,7 +186,7 @@ def track_status(request):
         if tracked:
             messages.info(request, _("انتهت مدة عرض حالة الطلب. اطلب رمزًا جديدًا لعرضها مرة أخرى."))
         return redirect("portal:track")
-    case = Case.objects.select_related("beneficiary").filter(pk=tracked["case"]).first()
+    case = Case.objects.select_related("beneficiary").filter(pk=tracked.get("item")).first()
     if case is None:
         request.session.pop(TRACKED, None)
         return redirect("portal:track")
@@ -189,15 +212,10 @@ def feedback_track(request):
     request.beneficiary = session.current(request)
     form = complaints.TrackFeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        began = time.monotonic()
-        asked = complaints.request_feedback_code(form.cleaned_data["reference"], form.cleaned_data["mobile"])
-        _pad(began)
-        if asked.wait:
-            return _locked(request, asked.wait)
-        request.session.pop(FEEDBACK_TRACKED, None)
-        request.session[FEEDBACK_CHALLENGE] = asked.challenge.pk
-        request.session[FEEDBACK_ITEM] = asked.feedback_id
-        return redirect("portal:feedback_track_code")
+        data = form.cleaned_data
+        return _code_sent(request, lambda: complaints.request_feedback_code(data["reference"], data["mobile"]),
+                          item=lambda asked: asked.feedback_id, challenge_key=FEEDBACK_CHALLENGE,
+                          item_key=FEEDBACK_ITEM, tracked_key=FEEDBACK_TRACKED, then="portal:feedback_track_code")
     return render(request, "portal/public/feedback_track.html", {"form": form, "portal_section": "contact"})
 
 
@@ -205,28 +223,14 @@ def feedback_track(request):
 @session.no_store
 def feedback_track_code(request):
     request.beneficiary = session.current(request)
-    challenge = request.session.get(FEEDBACK_CHALLENGE)
-    if challenge is None:
-        return redirect("portal:feedback_track")
-    form = CodeForm(request.POST if request.method == "POST" else None)
-    form.fields["code"].label = _("رمز المتابعة")
-    if request.method == "POST" and form.is_valid():
-        attempt = complaints.try_feedback_code(challenge, request.session.get(FEEDBACK_ITEM),
-                                               form.cleaned_data["code"])
-        if attempt.feedback is not None or attempt.wait or attempt.reason == "gone":
-            for key in (FEEDBACK_CHALLENGE, FEEDBACK_ITEM):
-                request.session.pop(key, None)
-        if attempt.feedback is not None:
-            request.session[FEEDBACK_TRACKED] = {"item": attempt.feedback.pk,
-                                                 "until": time.time() + complaints.TRACK_MINUTES * 60}
-            return redirect("portal:feedback_track_status")
-        if attempt.wait:
-            return _locked(request, attempt.wait)
-        if attempt.reason == "gone":
-            return redirect("portal:feedback_track")
-        form.add_error("code", attempt.message)
-    return render(request, "portal/public/feedback_track_code.html",
-                  {"form": form, "validity": wait_words(actions.code_minutes() * 60), "portal_section": "contact"})
+
+    def check(challenge, feedback_id, code):
+        attempt = complaints.try_feedback_code(challenge, feedback_id, code)
+        return attempt.feedback, attempt
+
+    return _code_page(request, challenge_key=FEEDBACK_CHALLENGE, item_key=FEEDBACK_ITEM, tracked_key=FEEDBACK_TRACKED,
+                      check=check, start="portal:feedback_track", status="portal:feedback_track_status",
+                      minutes=complaints.TRACK_MINUTES, kind="feedback", section="contact")
 
 
 @require_GET
