@@ -34,6 +34,18 @@ def send_the_outbox():
     call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
+def open_phone(browser):
+    """A second person's phone beside `page` (390x844, Arabic): (its context, to close; its page). Its
+    `problems` gathers uncaught script errors and failed responses, as `page`'s do."""
+    context = browser.new_context(viewport=PHONE, locale="ar-SA", timezone_id="Asia/Riyadh")
+    context.set_default_timeout(15_000)
+    phone = context.new_page()
+    phone.problems = []
+    phone.on("pageerror", lambda error: phone.problems.append(f"page error: {error}"))
+    phone.on("response", lambda r: r.status >= 400 and phone.problems.append(f"HTTP {r.status}: {r.url}"))
+    return context, phone
+
+
 def assert_fits_the_phone(page: Page, screen=PHONE):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= screen["width"], f"the page is {width}px wide on a {screen['width']}px screen"

@@ -17,7 +17,7 @@ from mustafid.conftest import Outbox, case_at, make_beneficiary
 from mustafid.lib.saudi import generate_national_id
 
 from .axe import assert_accessible
-from .test_portal import ARABIC_INDIC, PHONE, SMALLEST, assert_fits_the_phone, send_the_outbox
+from .test_portal import ARABIC_INDIC, PHONE, SMALLEST, assert_fits_the_phone, open_phone, send_the_outbox
 from .test_whole_path import sign_in, status_message
 
 pytestmark = pytest.mark.browser
@@ -58,12 +58,7 @@ def test_a_guardian_acts_for_a_beneficiary_from_a_phone(page: Page, browser, liv
     guardian = Guardian.objects.get(beneficiary=son)
 
     # --- The guardian, on a phone, signs in with their own ID; the code goes to their own mobile.
-    phone_context = browser.new_context(viewport=PHONE, locale="ar-SA", timezone_id="Asia/Riyadh")
-    phone_context.set_default_timeout(15_000)
-    phone = phone_context.new_page()
-    phone.problems = []
-    phone.on("pageerror", lambda error: phone.problems.append(f"page error: {error}"))
-    phone.on("response", lambda r: r.status >= 400 and phone.problems.append(f"HTTP {r.status}: {r.url}"))
+    phone_context, phone = open_phone(browser)
     try:
         phone.goto(f"{base}/portal/")
         phone.get_by_label("رقم الهوية الوطنية أو الإقامة").fill(GUARDIAN_ID)

@@ -19,7 +19,7 @@ from mustafid.conftest import PDF_BYTES
 from mustafid.lib.saudi import generate_national_id
 
 from .axe import assert_accessible
-from .test_portal import ARABIC_INDIC, PHONE, SMALLEST, assert_fits_the_phone
+from .test_portal import ARABIC_INDIC, PHONE, SMALLEST, assert_fits_the_phone, open_phone
 from .test_portal_declare import latest_code
 from .test_whole_path import sign_in, sign_out, status_message
 
@@ -43,12 +43,7 @@ def test_a_first_time_applicant_registers_on_a_phone_applies_and_the_officer_ver
     pdf = tmp_path / "هوية.pdf"
     pdf.write_bytes(PDF_BYTES)
     expires = (timezone.localdate() + datetime.timedelta(days=400)).isoformat()
-    phone_context = browser.new_context(viewport=PHONE, locale="ar-SA", timezone_id="Asia/Riyadh")
-    phone_context.set_default_timeout(15_000)
-    phone = phone_context.new_page()
-    phone.problems = []
-    phone.on("pageerror", lambda error: phone.problems.append(f"page error: {error}"))
-    phone.on("response", lambda r: r.status >= 400 and phone.problems.append(f"HTTP {r.status}: {r.url}"))
+    phone_context, phone = open_phone(browser)
     try:
         # --- The applicant registers from the sign-in page.
         phone.goto(f"{base}/portal/")

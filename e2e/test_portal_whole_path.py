@@ -25,7 +25,7 @@ from mustafid.lib.hijri import format_hijri, to_hijri
 
 from .axe import assert_accessible
 from .test_committee_meeting import item, open_outcome, vote
-from .test_portal import ARABIC_INDIC, PHONE, assert_fits_the_phone, send_the_outbox
+from .test_portal import ARABIC_INDIC, assert_fits_the_phone, open_phone, send_the_outbox
 from .test_portal_apply import sign_in as portal_sign_in
 from .test_portal_declare import latest_code
 from .test_whole_path import sign_in, sign_out, status_message
@@ -86,12 +86,7 @@ def test_a_request_applied_for_from_a_phone_goes_the_whole_path_to_the_letter(pa
     pdf = tmp_path / "مستند.pdf"
     pdf.write_bytes(PDF_BYTES)
     expires = (timezone.localdate() + datetime.timedelta(days=400)).isoformat()
-    phone_context = browser.new_context(viewport=PHONE, locale="ar-SA", timezone_id="Asia/Riyadh")
-    phone_context.set_default_timeout(15_000)
-    phone = phone_context.new_page()
-    phone.problems = []
-    phone.on("pageerror", lambda error: phone.problems.append(f"page error: {error}"))
-    phone.on("response", lambda r: r.status >= 400 and phone.problems.append(f"HTTP {r.status}: {r.url}"))
+    phone_context, phone = open_phone(browser)
     try:
         # --- The beneficiary signs in with the code and applies with the documents from the file picker.
         portal_sign_in(phone, base, newcomer)
