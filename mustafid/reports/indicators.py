@@ -198,16 +198,17 @@ def decisions_on_time(period, branch):
     since, until = period.bounds()
     decisions = Decision.objects.filter(decided_at__gte=since, decided_at__lt=until).order_by()
     decisions = _in_branch(decisions, branch, "case__branch")
-    row = decisions.aggregate(
-        total=Count("pk"), on_time=Count("pk", filter=Q(within_response_period=True)),
-        approved=Count("pk", filter=Q(outcome=Decision.Outcome.APPROVED)),
+    # One pass over the period's decisions, by month; the period's totals are the sums of its months.
+    months = list(
+        decisions.annotate(month=TruncMonth("decided_at")).values("month").annotate(
+            total=Count("pk"), on_time=Count("pk", filter=Q(within_response_period=True)),
+            approved=Count("pk", filter=Q(outcome=Decision.Outcome.APPROVED)),
+        ).order_by("month")
     )
-    total, on_time = row["total"] or 0, row["on_time"] or 0
-    by_month = [
-        [_month_label(item["month"]), item["total"], item["on_time"], _share(item["on_time"], item["total"])]
-        for item in decisions.annotate(month=TruncMonth("decided_at")).values("month")
-        .annotate(total=Count("pk"), on_time=Count("pk", filter=Q(within_response_period=True))).order_by("month")
-    ]
+    total, on_time = sum(item["total"] for item in months), sum(item["on_time"] for item in months)
+    row = {"approved": sum(item["approved"] for item in months)}
+    by_month = [[_month_label(item["month"]), item["total"], item["on_time"], _share(item["on_time"], item["total"])]
+                for item in months]
     summary = Table(
         key="on_time", title=_("القرارات ضمن مدة الرد"),
         definition=_("القرارات المسجلة خلال الفترة، وما سُجل منها في موعده أو قبله: حُفظ ذلك عند تسجيل القرار "
