@@ -68,7 +68,7 @@ from django.views.decorators.http import require_http_methods
 from mustafid.lib.saudi import clean_mobile
 
 from . import replies
-from .models import Channel, Message, MessageStatus
+from .models import Channel, Message, MessageStatus, Purpose
 from .transports.whatsapp import NOT_ON_WHATSAPP
 
 logger = logging.getLogger(__name__)
@@ -108,7 +108,10 @@ def fall_back_to_sms(reference):
     from .sending import sms_copy
 
     message = Message.objects.filter(provider="whatsapp", provider_ref=reference, status=MessageStatus.FAILED).first()
-    return sms_copy(message) if message is not None else None
+    if message is None or message.purpose == Purpose.CODE:
+        # A one-time code's digits were hidden once it left: no copy to send (the person asks for a new code).
+        return None
+    return sms_copy(message)
 
 
 def _same(given, expected):

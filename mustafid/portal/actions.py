@@ -123,8 +123,12 @@ def _context(code):
 
 
 def _channel(beneficiary):
-    """The code goes to the mobile on record by SMS, else by e-mail; never WhatsApp (its templates take the
-    message's stored context as parameters, and a code is never stored)."""
+    """The code goes to the mobile on record by WhatsApp when that is the beneficiary's channel (an
+    authentication template, transports/whatsapp.py; the SMS copy if the number is not on WhatsApp), else by
+    SMS, else by e-mail."""
+    if beneficiary.mobile and beneficiary.preferred_channel == Channel.WHATSAPP and transports.channel_enabled(
+            Channel.WHATSAPP):
+        return Channel.WHATSAPP
     if beneficiary.mobile and transports.channel_enabled(Channel.SMS):
         return Channel.SMS
     if beneficiary.email and transports.channel_enabled(Channel.EMAIL):

@@ -541,3 +541,30 @@ def test_smtp_server_that_never_answers_is_temporary(smtp, settings):
         assert "did not answer" in refuses(smtp, an_email(), TemporaryError)
     finally:
         silent.close()
+
+
+def test_whatsapp_sends_a_one_time_code_as_an_authentication_template_with_its_copy_code_button(whatsapp, fake_http):
+    fake_http.reply(200, json=WA_SENT)
+    message = a_message(channel=Channel.WHATSAPP, purpose=Purpose.CODE, template="portal_code",
+                        context={"association": "عون", "code": "[محذوف]"},
+                        body="رمز الدخول إلى خدمات عون: 482913، صالح لخمس دقائق. لا تشاركه مع أحد.")
+
+    whatsapp.send(message)
+
+    # The code from the text (never stored in the context), as the body's parameter and the button's.
+    assert fake_http.last.json["template"] == {
+        "name": "portal_code",
+        "language": {"policy": "deterministic", "code": "ar"},
+        "components": [
+            {"type": "body", "parameters": [{"type": "text", "text": "482913"}]},
+            {"type": "button", "sub_type": "url", "index": "0", "parameters": [{"type": "text", "text": "482913"}]},
+        ],
+    }
+
+
+def test_whatsapp_refuses_a_code_message_whose_digits_are_already_hidden(whatsapp, fake_http):
+    message = a_message(channel=Channel.WHATSAPP, purpose=Purpose.CODE, template="portal_code",
+                        body="رمز الدخول إلى خدمات عون: ••••••، صالح لخمس دقائق.")
+    with pytest.raises(PermanentError, match="without its code"):
+        whatsapp.send(message)
+    assert fake_http.requests == []

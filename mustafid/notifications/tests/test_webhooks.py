@@ -265,6 +265,23 @@ def test_a_number_reported_without_whatsapp_gets_the_message_as_sms_once(officer
 
 
 @pytest.mark.django_db
+def test_a_one_time_code_reported_undelivered_on_whatsapp_is_not_copied_without_its_digits(officer, provider, hooks):
+    beneficiary = make_beneficiary(by=officer)
+    message = outbox.queue("portal_code", to=beneficiary.as_recipient(), context={"association": "عون", "code": "482913"},
+                           event_key=f"test-hook:{next(_events)}", channel=Channel.WHATSAPP)
+    provider.reply(200, json={"messaging_product": "whatsapp", "messages": [{"id": "wamid.code-1"}]})
+    assert sending.deliver(message.pk) == MessageStatus.SENT
+    message.refresh_from_db()
+    failed = status(message, "failed", errors=[{"code": 131026, "title": "Message undeliverable"}])
+
+    assert signed_post(hooks, whatsapp_report(failed)).status_code == 200
+
+    # Its digits were hidden when it left: an SMS of «••••••» would help no one (they ask for a new code).
+    assert state(message)[0] == MessageStatus.FAILED
+    assert not Message.objects.filter(fallback_of=message).exists()
+
+
+@pytest.mark.django_db
 def test_a_whatsapp_report_with_a_wrong_or_missing_signature_is_refused(officer, provider, hooks):
     message = sent_message(officer, provider, channel=Channel.WHATSAPP, reference="wamid.unsigned")
     report = whatsapp_report(status(message, "failed"))

@@ -30,6 +30,13 @@ Documentation relied on (read 2026-11-30):
 Idempotent: no. The Cloud API takes no idempotency key: `biz_opaque_callback_data` is only echoed in
 webhooks, and a repeated request is a second message. A message interrupted mid-send waits for review.
 
+A one-time code (purpose "code", the portal's sign-in) goes as an authentication template with a copy-code
+button (https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates/
+copy-code-button-authentication-templates: «upon creation the button type will be set to URL»): the code is the
+body's one parameter and the button's (`{"type": "button", "sub_type": "url", "index": "0"}`). It is never in the
+stored context (outbox.py keeps it out): it is read from the message's text, where it waits until the message
+has left (sending.py then hides its digits).
+
 Body parameters, in order: `message.context["_params"]` when the message carries that list (the
 template's {{1}}, {{2}} … in its own order), otherwise the context's values sorted by key (keys
 beginning with "_" left out). Meta refuses a parameter holding a new line, a tab or more than four
@@ -42,6 +49,7 @@ import re
 
 from django.conf import settings
 
+from ..models import Purpose
 from . import http
 from .base import NotOnWhatsApp, PermanentError, TemporaryError, Transport
 
@@ -70,6 +78,31 @@ PERMANENT = {
 _spaces = re.compile(r"\s+")
 
 
+# A one-time code in a message's text: the portal's codes are six ASCII digits (portal/actions.py `new_code`).
+_code = re.compile(r"(?<![0-9])[0-9]{6}(?![0-9])")
+
+
+def one_time_code(message):
+    """The code a code message carries in its text while it waits to leave; PermanentError without one (its
+    digits already hidden: a code is never sent twice)."""
+    found = _code.findall(message.body or "")
+    if len(found) != 1:
+        raise PermanentError("a one-time code message without its code (already sent or hidden)")
+    return found[0]
+
+
+def components(message):
+    """The template's components: the body's parameters, and for a one-time code its copy-code button."""
+    if message.purpose == Purpose.CODE:
+        code = [{"type": "text", "text": one_time_code(message)}]
+        return [{"type": "body", "parameters": code},
+                {"type": "button", "sub_type": "url", "index": "0", "parameters": code}]
+    parameters = body_parameters(message)
+    if not parameters:
+        return []
+    return [{"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}]
+
+
 def body_parameters(message):
     context = message.context or {}
     values = context.get("_params")
@@ -93,9 +126,9 @@ class WhatsAppTransport(Transport):
             raise PermanentError("WhatsApp is chosen but WHATSAPP_TOKEN or WHATSAPP_PHONE_NUMBER_ID is not set")
         language = {"policy": "deterministic", "code": LANGUAGE_CODES.get(message.language, message.language)}
         template = {"name": message.template, "language": language}
-        parameters = body_parameters(message)
-        if parameters:
-            template["components"] = [{"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}]
+        parts = components(message)
+        if parts:
+            template["components"] = parts
         number = http.msisdn(message.recipient)
         payload = {
             "messaging_product": "whatsapp",

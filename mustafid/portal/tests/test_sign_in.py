@@ -337,3 +337,57 @@ def test_signing_out_everywhere_ends_the_sessions_on_every_device(client, benefi
     # A new sign-in afterwards is a new session, not ended by the old «everywhere».
     sign_in(computer, beneficiary)
     assert computer.get("/portal/requests/").status_code == 200
+
+
+@pytest.fixture
+def whatsapp_server(settings):
+    """WhatsApp on, its Cloud API a local server that records what it receives."""
+    from mustafid.notifications import transports
+    from mustafid.notifications.tests.fakes import FakeHTTPServer
+
+    server = FakeHTTPServer().start()
+    settings.MESSAGE_TRANSPORTS = {**settings.MESSAGE_TRANSPORTS, "whatsapp": "whatsapp"}
+    settings.WHATSAPP_BASE_URL = f"{server.url}/v21.0"
+    settings.WHATSAPP_TOKEN = "test-token"
+    settings.WHATSAPP_PHONE_NUMBER_ID = "106540352242922"
+    transports.reset()
+    yield server
+    server.stop()
+    transports.reset()
+
+
+WA_SENT = {"messaging_product": "whatsapp", "messages": [{"id": "wamid.portal-code-1"}]}
+
+
+def test_a_beneficiary_whose_channel_is_whatsapp_gets_the_code_there_and_signs_in_with_it(
+        client, officer, whatsapp_server):
+    person = make_beneficiary(by=officer, preferred_channel="whatsapp")
+    whatsapp_server.reply(200, json=WA_SENT)
+    ask(client, person.national_id)
+    message = code_message(person)
+    assert (message.channel, message.recipient, message.purpose) == ("whatsapp", person.mobile, Purpose.CODE)
+    code = code_of(person)
+
+    assert sending.deliver(message.pk) == MessageStatus.SENT
+    template = whatsapp_server.last.json["template"]
+    assert template["name"] == "portal_code"
+    assert [part["parameters"][0]["text"] for part in template["components"]] == [code, code]
+    message.refresh_from_db()
+    assert not re.search(r"\d", message.body)  # its digits gone once it left, as for an SMS
+    assert send_code(client, code)["Location"] == "/portal/requests/"
+
+
+def test_a_code_for_a_number_not_on_whatsapp_goes_by_sms_with_its_digits(client, officer, whatsapp_server):
+    person = make_beneficiary(by=officer, preferred_channel="whatsapp")
+    whatsapp_server.reply(400, json={"error": {"message": "Message undeliverable", "code": 131026}})
+    ask(client, person.national_id)
+    message = code_message(person)
+    code = code_of(person)
+
+    assert sending.deliver(message.pk) == MessageStatus.FAILED
+    message.refresh_from_db()
+    assert not re.search(r"\d", message.body)
+    copy = message.fallback  # the SMS copy, queued by the worker with the code the WhatsApp message carried
+    assert (copy.channel, copy.recipient, code in copy.body) == ("sms", person.mobile, True)
+    assert sending.deliver(copy.pk) == MessageStatus.SENT
+    assert send_code(client, code)["Location"] == "/portal/requests/"
