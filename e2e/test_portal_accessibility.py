@@ -138,7 +138,7 @@ def visits(owner, cases):
         page("portal:track", "anonymous"),
         page("portal:track_code", "anonymous", state={public_views.TRACK_CHALLENGE: 0, public_views.TRACK_CASE: 0}),
         page("portal:track_status", "anonymous", state={
-            public_views.TRACKED: {"case": cases["returned"].pk, "until": time.time() + 24 * 3600}}),
+            public_views.TRACKED: {"item": cases["returned"].pk, "until": time.time() + 24 * 3600}}),
         page("portal:feedback_track", "anonymous"),
         page("portal:feedback_track_code", "anonymous",
              state={public_views.FEEDBACK_CHALLENGE: 0, public_views.FEEDBACK_ITEM: 0}),
