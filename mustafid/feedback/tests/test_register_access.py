@@ -130,3 +130,19 @@ def test_a_complaint_by_a_beneficiary_never_shows_on_their_request_or_their_page
         assert item.reference not in body and "الباحث تأخر" not in body, url
     # The contacts log holds only a discreet line, with no beneficiary attached.
     assert item.interaction.beneficiary_id is None and "الباحث" not in item.interaction.summary
+
+
+def test_the_register_list_makes_as_many_queries_for_thirty_items_as_for_three(client, staff,
+                                                                                django_assert_max_num_queries):
+    """Each row's category and assignee come with the page's one query (no query per row)."""
+    manager = staff["manager"]
+    for _ in range(3):
+        register.assign(receive(staff["officer"]), staff["officer"], by=manager)
+    client.force_login(manager)
+    with django_assert_max_num_queries(12) as few:
+        assert client.get("/feedback/register/").status_code == 200
+    for _ in range(27):
+        register.assign(receive(staff["officer"]), staff["officer"], by=manager)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/feedback/register/")
+    assert response.status_code == 200 and response.content.decode().count('href="/feedback/register/') >= 25

@@ -14,7 +14,7 @@ from mustafid.feedback.models import Feedback, FeedbackCategory
 from mustafid.interactions.models import Interaction
 from mustafid.notifications.models import Message
 from mustafid.portal import complaints, public
-from mustafid.portal.models import SignInCode
+from mustafid.portal.models import SignInCode, SignInFailure
 
 from .conftest import CLIENT_IP, sign_in
 from .test_sign_in import ARABIC_INDIC, SENSITIVE, wrong
@@ -357,3 +357,22 @@ def test_the_tracking_view_is_short_lived_and_single_use(client, item, monkeypat
     later = time.time() + complaints.TRACK_MINUTES * 60 + 1
     monkeypatch.setattr(time, "time", lambda: later)
     assert client.get("/portal/feedback/track/status/")["Location"] == "/portal/feedback/track/"
+
+
+@pytest.mark.parametrize("typed", ["", "12345", "1" * 100_000, "12\x003456", "\u202e123456", "١٢٣٤٥"])
+def test_a_malformed_tracking_code_is_said_and_uses_nothing(client, item, typed):
+    ask(client, item.reference)
+    response = type_code(client, typed)
+    assert response.status_code == 200 and response.context["form"].errors["code"]
+    challenge = SignInCode.objects.get()
+    assert (challenge.used_at, challenge.tries) == (None, 0)
+    assert not SignInFailure.objects.exists()
+
+
+def test_a_double_submitted_tracking_code_opens_the_item_once(client, item):
+    ask(client, item.reference)
+    code = code_sent()
+    assert type_code(client, code)["Location"] == "/portal/feedback/track/status/"
+    # The second post of the same form: the code is used and the session no longer holds it.
+    assert type_code(client, code)["Location"] == "/portal/feedback/track/"
+    assert AuditEvent.objects.filter(event_type=EventType.FEEDBACK_VIEWED).count() == 1
