@@ -87,8 +87,26 @@ def name_words(first_name="", father_name="", grandfather_name="", family_name="
     return words
 
 
+# A word a name holds twice («محمد محمد العتيبي») is indexed a second time with this in front: the index holds
+# each person's words as a set, and this is how it knows «محمد» twice from once. No typed word, which never
+# holds a space, equals or begins it, and it has no typo variants: only `_doubled` looks it up.
+REPEATED = " "
+
+
+def repeated(word):
+    return REPEATED + word[:39]
+
+
 def words_of(beneficiary):
-    return name_words(*(getattr(beneficiary, part) for part in NAME_PARTS))
+    """The words the index holds for a beneficiary: `name_words`, and `repeated(word)` for a word in two parts."""
+    words = name_words(*(getattr(beneficiary, part) for part in NAME_PARTS))
+    seen = set()
+    for position, part in enumerate(getattr(beneficiary, part) for part in NAME_PARTS):
+        for word in arabic.name_tokens(part or ""):
+            if word[:40] in seen:
+                words.setdefault(repeated(word), position)
+            seen.add(word[:40])
+    return words
 
 
 def deletions(word):
@@ -181,7 +199,7 @@ def vocabulary_ids(words, *, apps=None):
             added.update(NameToken.objects.filter(token__in=chunk).values_list("token", "pk"))
         NameTokenVariant.objects.bulk_create(
             [NameTokenVariant(variant=variant, token_id=pk)
-             for word, pk in added.items() for variant in deletions(word)],
+             for word, pk in added.items() if not word.startswith(REPEATED) for variant in deletions(word)],
             ignore_conflicts=True, batch_size=2000,
         )
         ids.update(added)
@@ -522,6 +540,16 @@ def _find_by_words(query_words, *, limit, scope=None):
             break
         previous = groups
         wanted = limit + len(seen)
+        doubled = _doubled(groups)
+        if doubled:
+            # Two typed words that can be the same name word («محمد محمد», or «مححمد محمد» with a slip in one):
+            # first those who hold it twice, as typed, before those who hold it once.
+            for pk in people_holding(doubled, limit=wanted, scope=scope):
+                if pk not in seen:
+                    seen.add(pk)
+                    ranked.append(pk)
+            if len(ranked) >= limit:
+                return ranked[:limit]
         staged = None
         if connection.vendor == "postgresql" and _expected(groups) <= SET_EXPECTED:
             staged = _by_name_sets_staged(groups, wanted=wanted, scope=scope)
@@ -549,6 +577,34 @@ def _find_by_words(query_words, *, limit, scope=None):
             if len(ranked) >= limit:
                 return ranked[:limit]
     return ranked[:limit]
+
+
+def _doubled(groups):
+    """The groups with each two that share words made one, of those words held twice (`repeated`): None when no
+    two typed words can be the same word, or nobody holds a shared word twice."""
+    shared = []
+    used = set()
+    for i, (ids_i, _w) in enumerate(groups):
+        for j in range(i + 1, len(groups)):
+            both = ids_i.keys() & groups[j][0].keys()
+            if both and i not in used and j not in used:
+                shared.append(both)
+                used.update((i, j))
+    if not shared:
+        return None
+    tokens, _variants = _vocabulary_tables()
+    ids = sorted(set().union(*shared))
+    words = dict(_vocabulary(f"SELECT id, token FROM {tokens} WHERE id IN ({_in(ids)})", ids))
+    marks = sorted({repeated(word) for word in words.values()})
+    marked = {token: (pk, frequency) for pk, frequency, token in _vocabulary(
+        f"SELECT id, frequency, token FROM {tokens} WHERE token IN ({_in(marks)}) AND frequency > 0", marks)}
+    doubled = [group for i, group in enumerate(groups) if i not in used]
+    for both in shared:
+        held = dict(marked[repeated(words[pk])] for pk in sorted(both) if repeated(words[pk]) in marked)
+        if not held:
+            return None
+        doubled.append((held, sum(held.values())))
+    return doubled
 
 
 def _too_common(expansions):

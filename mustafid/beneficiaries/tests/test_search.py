@@ -11,7 +11,9 @@ from mustafid.beneficiaries.actions import update_beneficiary
 from django.db import connection
 
 from mustafid.beneficiaries import search
-from mustafid.beneficiaries.models import Beneficiary, BeneficiaryNameSet, BeneficiaryNameToken, NameToken
+from mustafid.beneficiaries.models import (
+    Beneficiary, BeneficiaryNameSet, BeneficiaryNameToken, NameToken, NameTokenVariant,
+)
 from mustafid.beneficiaries.search import within_one_edit
 from mustafid.conftest import make_beneficiary
 from mustafid.lib.saudi import generate_national_id
@@ -230,3 +232,37 @@ def test_a_typo_that_makes_another_common_name_is_found_after_those_who_hold_the
     # Nor when every word, widened, is held by too many people to read again.
     monkeypatch.setattr(search, "WIDEN_ALL_READ", 0)
     assert [b.pk for b in found("فاطمه سعد الشري", officer)] == [other.pk]
+
+
+def test_a_name_typed_with_a_word_twice_finds_who_holds_it_twice_before_the_newer_who_hold_it_once(officer, monkeypatch):
+    # The index holds each person's words as a set: «محمد» twice is kept as a word of its own (`search.repeated`),
+    # or «ريان محمد محمد العتيبي» would rank every newer «ريان محمد … العتيبي» before him.
+    twice = make_beneficiary(by=officer, first_name="ريان", father_name="محمد", grandfather_name="محمد",
+                             family_name="العتيبي")
+    once = [make_beneficiary(by=officer, first_name="ريان", father_name="محمد", grandfather_name=grandfather,
+                             family_name="العتيبي").pk for grandfather in ("فهد", "سعد", "علي")]
+    queries = ["ريان محمد محمد العتيبي", "راين محمد محمد العتيبى", "ريان مححمد محمد العتيبي", "ريان محمد محمدد العتيبي"]
+    for query in queries:
+        assert [b.pk for b in Beneficiary.objects.search(query, user=officer)] == [twice.pk, *reversed(once)], query
+    # Typed once, the name is everyone's: newest first, as before.
+    assert [b.pk for b in found("ريان محمد العتيبي", officer)] == [*reversed(once), twice.pk]
+    # The same on the (token, beneficiary) rows as on PostgreSQL's name sets.
+    monkeypatch.setattr(search, "SET_EXPECTED", -1)
+    for query in queries:
+        assert [b.pk for b in Beneficiary.objects.search(query, user=officer, limit=1)] == [twice.pk], query
+
+
+def test_a_word_held_twice_is_indexed_once_more_and_unindexed_when_the_name_changes(officer):
+    person = make_beneficiary(by=officer, first_name="محمد", father_name="محمد", grandfather_name="علي",
+                              family_name="السبيعي")
+    mark = NameToken.objects.get(token=search.repeated("محمد"))
+    assert mark.frequency == 1
+    assert BeneficiaryNameToken.objects.get(beneficiary=person, token=mark).position == 1
+    assert mark.pk in BeneficiaryNameSet.objects.get(beneficiary=person).tokens
+    # No typo variants: a slip in «محمد» never reaches the mark on its own.
+    assert not NameTokenVariant.objects.filter(token=mark).exists()
+    update_beneficiary(person, by=officer, father_name="فهد")
+    mark.refresh_from_db()
+    assert mark.frequency == 0
+    assert not BeneficiaryNameToken.objects.filter(beneficiary=person, token=mark).exists()
+    assert [b.pk for b in found("محمد محمد السبيعي", officer)] == [person.pk]  # still found: holds it once
