@@ -67,7 +67,7 @@ def case_list(request):
         # A researcher's requests (those referred to them) are scattered over the whole time index: read
         # their ids first (the referral index), then sort those few, rather than walking every request.
         visible = Case.objects.filter(pk__in=list(visible.values_list("pk", flat=True)))
-    cases, order = apply_filters(visible.select_related("beneficiary", "support_type", "branch"), filters)
+    cases, order = apply_filters(visible.rows(), filters)
     if query:
         cases = cases.filter(beneficiary__in=Beneficiary.objects.search(query, user=user))
     # Keyset pages in the order of an index (no count of all matches, no OFFSET): see lib/paging.py.

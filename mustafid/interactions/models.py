@@ -21,7 +21,27 @@ SENDER_KINDS = (ActorKind.BENEFICIARY, ActorKind.GUARDIAN, ActorKind.SYSTEM)
 AWAITING_ANSWER = Q(channel=Channel.WEBSITE, direction="in", staff_kind__in=SENDER_KINDS, answered_at__isnull=True)
 
 
+# What a contact's line on the staff home shows (`reports/_contacts.html`, «رسائل بانتظار الرد»): when, how, about
+# what, whether it awaits an answer, and the beneficiary's four names. The home reads these columns only.
+ROW_FIELDS = (
+    "id", "occurred_at", "channel", "direction", "kind", "summary", "contact_name", "staff_kind", "answered_at",
+    "beneficiary__first_name", "beneficiary__father_name", "beneficiary__grandfather_name", "beneficiary__family_name",
+)
+
+
+# ... and the contacts list's rows also the contact's mobile and who recorded it.
+LIST_FIELDS = ("contact_mobile", "staff_label", "staff__first_name", "staff__last_name", "staff__username")
+
+
 class InteractionQuerySet(models.QuerySet):
+    def rows(self):
+        """The contacts as the home's lines show them (`ROW_FIELDS`), with their beneficiary, in one query."""
+        return self.select_related("beneficiary").only(*ROW_FIELDS)
+
+    def list_rows(self):
+        """The contacts as the list's rows show them (`ROW_FIELDS`, `LIST_FIELDS`), in one query."""
+        return self.select_related("beneficiary", "staff").only(*ROW_FIELDS, *LIST_FIELDS)
+
     def visible_to(self, user):
         if user.reads_everything or user.is_officer:
             return self

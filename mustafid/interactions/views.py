@@ -36,7 +36,7 @@ from .models import Interaction
 def interaction_list(request):
     if not (request.user.may_log_contacts or request.user.reads_everything):
         raise PermissionDenied
-    interactions = Interaction.objects.visible_to(request.user).select_related("beneficiary", "staff")
+    interactions = Interaction.objects.visible_to(request.user).list_rows()
     form = ContactFilterForm(request.GET, channels=Channel.choices)
     filters = form.valid_filters()
     if filters.get("channel"):

@@ -38,6 +38,9 @@ from mustafid.research.models import Referral
 PORTAL_KINDS = [ActorKind.BENEFICIARY, ActorKind.GUARDIAN]
 # Rows per list on the home: a phone's screen or two; each list links to its full page.
 HOME_ROWS = 10
+# What a registration awaiting verification shows on the home: the name, when, the city and region.
+AWAITING_FIELDS = ("id", "first_name", "father_name", "grandfather_name", "family_name", "created_at", "city",
+                   "region__name_ar", "region__name_en")
 # The manager's indicator: decisions within the response period over this many days.
 INDICATOR_DAYS = 90
 
@@ -93,7 +96,7 @@ def _start_of_today():
 
 
 def _cases(queryset):
-    return queryset.select_related("beneficiary", "support_type", "branch")
+    return queryset.rows()
 
 
 @login_required
@@ -136,18 +139,18 @@ def home(request):
         # the first rows of their partial index (`beneficiary_awaiting_idx`), never counted.
         context["awaiting_registrations"] = list(
             Beneficiary.objects.visible_to(user).filter(awaiting_verification=True).select_related("region")
-            .order_by("created_at", "pk")[:HOME_ROWS]
+            .only(*AWAITING_FIELDS).order_by("created_at", "pk")[:HOME_ROWS]
         )
         # «رسائل بانتظار الرد»: written contacts from the website not answered yet, the oldest first, the first rows
         # of their partial index (`contact_awaiting_answer_idx`), never counted.
         if user.is_officer:
             context["awaiting_answer"] = list(
-                Interaction.objects.awaiting_answer().select_related("beneficiary")
+                Interaction.objects.awaiting_answer().rows()
                 .order_by("occurred_at", "pk")[:HOME_ROWS]
             )
         context["contacts_today"] = list(
             Interaction.objects.filter(staff=user, occurred_at__gte=_start_of_today())
-            .select_related("beneficiary").order_by("-occurred_at", "-pk")[:HOME_ROWS]
+            .rows().order_by("-occurred_at", "-pk")[:HOME_ROWS]
         )
     if user.is_researcher:
         sections.append("researcher")
@@ -187,7 +190,7 @@ def home(request):
     if user.is_volunteer:
         sections.append("volunteer")
         context["my_contacts"] = list(
-            Interaction.objects.filter(staff=user).select_related("beneficiary").order_by("-occurred_at", "-pk")[:HOME_ROWS]
+            Interaction.objects.filter(staff=user).rows().order_by("-occurred_at", "-pk")[:HOME_ROWS]
         )
     return render(request, "reports/home.html", context)
 

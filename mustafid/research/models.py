@@ -6,6 +6,8 @@ the organisational side. A referral may concern a request, or only a
 beneficiary or a contact before any request exists.
 """
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -19,7 +21,21 @@ from mustafid.cases.models import Case
 from mustafid.interactions.models import Interaction
 
 
+# What a referral's row in the list shows: whom it is about (the beneficiary's names, or the contact's), the
+# request's number, when, by whom to whom (`views._with_staff`), and whether answered. The list reads these only.
+ROW_FIELDS = (
+    "id", "referred_at", "answered_at", "researcher", "referred_by", "case__received_at",
+    "beneficiary__first_name", "beneficiary__father_name", "beneficiary__grandfather_name", "beneficiary__family_name",
+    "interaction__contact_name", "interaction__beneficiary__first_name", "interaction__beneficiary__father_name",
+    "interaction__beneficiary__grandfather_name", "interaction__beneficiary__family_name",
+)
+
+
 class ReferralQuerySet(models.QuerySet):
+    def rows(self):
+        """The referrals as the list's rows show them (`ROW_FIELDS`), with what they join, in one query."""
+        return self.select_related("beneficiary", "interaction__beneficiary", "case").only(*ROW_FIELDS)
+
     def open(self):
         return self.filter(answered_at__isnull=True)
 
@@ -118,7 +134,8 @@ class Referral(models.Model):
     # earliest due come first in the order of the referral indexes (oldest referred first).
     @property
     def due_on(self):
-        return add_days(timezone.localdate(self.referred_at), settings.REFERRAL_DUE_DAYS, **_referral_counting())
+        return _due_on(timezone.localdate(self.referred_at), settings.REFERRAL_DUE_DAYS,
+                       bool(settings.REFERRAL_DUE_WORKING_DAYS))
 
     @property
     def days_left(self):
@@ -131,6 +148,13 @@ class Referral(models.Model):
 
 
 _EID_RANGES = as_ranges(DEFAULT_HOLIDAYS_TEXT)
+
+
+@lru_cache(maxsize=4096)
+def _due_on(referred_on, days, working):
+    """The due date of a referral made that day: the same for every referral of the day, counted once (a list
+    of referrals asked each row's three times, day by day over the working days)."""
+    return add_days(referred_on, days, working=working, ranges=_EID_RANGES if working else ())
 
 
 def _referral_counting():
