@@ -77,3 +77,31 @@ def case_row(case):
         status_badge(case, overdue),
         format_html("{}{}", dual_date(case.decision_due_on), days_left(case)) if case.decision_due_on else "—",
     )
+
+
+@register.simple_tag
+def deadline_row(case):
+    """One <tr> of reports/_deadline_rows.html (the staff home's overdue and due-soon lists, the deadlines page):
+    reference, beneficiary, support type, office, decision due date, and the days left or how late."""
+    left = case.days_left
+    if left is None:
+        row_class, remaining = "", days(left)
+    elif left < 0:
+        row_class = "overdue"
+        remaining = format_html('<strong class="text-danger">{}</strong>', _("متأخر %(period)s") % {"period": days(left)})
+    elif left == 0:
+        row_class, remaining = "due-soon", format_html("<strong>{}</strong>", _("اليوم"))
+    else:
+        row_class, remaining = ("due-soon" if left <= 3 else ""), days(left)
+    return format_html(
+        '<tr class="{}">\n'
+        '      <td class="text-nowrap"><a href="{}"><bdi dir="ltr">{}</bdi></a></td>\n'
+        '      <td>{}</td>\n'
+        '      <td>{}</td>\n'
+        '      <td>{}</td>\n'
+        '      <td>{}</td>\n'
+        '      <td class="text-nowrap days-left">{}</td>\n'
+        '    </tr>',
+        row_class, url_pk("cases:detail", case.pk), case.reference, case.beneficiary.full_name, case.support_type,
+        case.branch, dual_date(case.decision_due_on), remaining,
+    )
