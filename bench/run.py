@@ -9,8 +9,8 @@ Environment: BENCH_N (20000), BENCH_DB (a PostgreSQL URL of an empty database th
 it a throw-away SQLite file), BENCH_SAMPLES (40 queries per search kind, 30 requests per page),
 BENCH_ACCURACY (200 people for the one-typo top-20 share), BENCH_WORKERS (processes writing on PostgreSQL, 2),
 BENCH_LOAD_USERS (20), BENCH_LOAD_SECONDS (10 per page), BENCH_REUSE (1: measure a BENCH_DB an earlier run filled),
-BENCH_ONLY (with BENCH_REUSE=1: `indicators`, the managers' indicators and exports; `load`, the load test alone;
-or both, comma-separated).
+BENCH_ONLY (with BENCH_REUSE=1, comma-separated: `search`, the searches and the duplicate check; `pages`, the pages
+in-process; `indicators`, the managers' indicators and exports; `load`, the load test alone).
 `--load` adds the load test; a BENCH_DB already filled by an earlier bench run is reused by `--load` or with
 BENCH_REUSE=1 (measured again, not regenerated), so `make bench` then `make bench-load` generate once.
 
@@ -137,38 +137,17 @@ def measure(staff, *, n, samples, log=print):
     only = {part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()}
     if only:
         return measure_some(staff, only, samples=samples, log=log)
-    accuracy = env_int("BENCH_ACCURACY", 200)
-    everyone = m.sample_people(max(samples, accuracy))
-    people = everyone[:samples]
-    search_rows, _found = m.measure_searches(people, staff["officer"], accuracy_people=everyone[samples:], log=log)
-    m.print_table(f"Search (database: {samples} queries per kind, the first 25 results as the page reads them)",
-                  search_rows, out=log)
-
-    id_base = next(row.baseline for row in search_rows if row.label == "search: national ID")
-    duplicate, why = m.measure_duplicates(people[: max(10, samples // 2)], staff["officer"], id_base)
-    if duplicate:
-        m.print_table("Duplicate check at registration (likely_duplicates; a new national ID each time)",
-                      duplicate, out=log)
-    else:
-        log(f"\nDuplicate check at registration: {why}")
-
-    page_rows = m.measure_pages(staff, people, max(10, samples * 3 // 4), log=log)
-    m.print_table("Pages (full HTTP requests through the Django test client, signed in; queries per request)",
-                  page_rows, out=log)
-
-    indicator_rows = measure_indicators(staff, samples, log=log)
-
-    result, rows = m.measure_import(n, staff["manager"], log=log)
+    result = measure_some(staff, {"search", "pages", "indicators"}, samples=samples, log=log)
+    imported, rows = m.measure_import(n, staff["manager"], log=log)
     log(f"\nImport ({rows:,} generated rows from a CSV file with Arabic headers, rolled back after)")
-    log(f"  {'import action (read_table + import_beneficiaries)':<52}{rows / result['import']:>10,.0f} rows/s   "
+    log(f"  {'import action (read_table + import_beneficiaries)':<52}{rows / imported['import']:>10,.0f} rows/s   "
         f"target ≥ 833 rows/s (100,000 in 2 min)")
-    log(f"  {'baseline: bare bulk_create of the same records':<52}{rows / result['bulk']:>10,.0f} rows/s")
-    if "parallel" in result:
+    log(f"  {'baseline: bare bulk_create of the same records':<52}{rows / imported['bulk']:>10,.0f} rows/s")
+    if "parallel" in imported:
         log(f"  {'the same, 2 writing processes (--workers 2)':<52}"
-            f"{result['parallel_rows'] / result['parallel']:>10,.0f} rows/s   "
-            f"({result['parallel_rows']:,} rows, committed then removed)")
-    return {"search": search_rows, "duplicate": duplicate, "pages": page_rows, "import": result,
-            "indicators": indicator_rows, "vendor": connection.vendor}
+            f"{imported['parallel_rows'] / imported['parallel']:>10,.0f} rows/s   "
+            f"({imported['parallel_rows']:,} rows, committed then removed)")
+    return {**result, "import": imported, "vendor": connection.vendor}
 
 
 def measure_indicators(staff, samples, *, log=print):
@@ -185,11 +164,40 @@ def measure_indicators(staff, samples, *, log=print):
 
 
 def measure_some(staff, only, *, samples, log=print):
-    """BENCH_ONLY=indicators,load: a quick look at one part of a filled database (the load test runs after)."""
-    unknown = only - {"indicators", "load"}
+    """BENCH_ONLY=search,pages,indicators,load: a quick look at some parts of a filled database (the load test
+    runs after): `search` the searches and the duplicate check, `pages` the pages in-process."""
+    from bench import measure as m
+
+    known = {"search", "pages", "indicators", "load"}
+    unknown = only - known
     if unknown:
-        sys.exit(f"BENCH_ONLY knows: indicators, load (not {', '.join(sorted(unknown))})")
-    return {"indicators": measure_indicators(staff, samples, log=log)} if "indicators" in only else {}
+        sys.exit(f"BENCH_ONLY knows: {', '.join(sorted(known))} (not {', '.join(sorted(unknown))})")
+    result = {}
+    people = None
+    if only & {"search", "pages"}:
+        accuracy = env_int("BENCH_ACCURACY", 200)
+        everyone = m.sample_people(max(samples, accuracy))
+        people = everyone[:samples]
+    if "search" in only:
+        search_rows, _found = m.measure_searches(people, staff["officer"], accuracy_people=everyone[samples:], log=log)
+        m.print_table(f"Search (database: {samples} queries per kind, the first 25 results as the page reads them)",
+                      search_rows, out=log)
+        id_base = next(row.baseline for row in search_rows if row.label == "search: national ID")
+        duplicate, why = m.measure_duplicates(people[: max(10, samples // 2)], staff["officer"], id_base)
+        if duplicate:
+            m.print_table("Duplicate check at registration (likely_duplicates; a new national ID each time)",
+                          duplicate, out=log)
+        else:
+            log(f"\nDuplicate check at registration: {why}")
+        result.update(search=search_rows, duplicate=duplicate)
+    if "pages" in only:
+        page_rows = m.measure_pages(staff, people, max(10, samples * 3 // 4), log=log)
+        m.print_table("Pages (full HTTP requests through the Django test client, signed in; queries per request)",
+                      page_rows, out=log)
+        result["pages"] = page_rows
+    if "indicators" in only:
+        result["indicators"] = measure_indicators(staff, samples, log=log)
+    return result
 
 
 def main(argv=None):
