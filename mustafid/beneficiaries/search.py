@@ -78,12 +78,16 @@ EXACT, PREFIX, TYPO = 0, 1, 2
 # Words
 # ---------------------------------------------------------------------------------------------
 
-def name_words(first_name="", father_name="", grandfather_name="", family_name=""):
-    """The normalised words of a four-part name, each with the part it first appears in (0 first … 3 family)."""
+def name_words(first_name="", father_name="", grandfather_name="", family_name="", *, repeats=False):
+    """The normalised words of a four-part name, each with the part it first appears in (0 first … 3 family);
+    `repeats`: also `repeated(word)` for a word in two parts, with the part it appears in again."""
     words = {}
     for position, part in enumerate((first_name, father_name, grandfather_name, family_name)):
         for word in arabic.name_tokens(part or ""):
-            words.setdefault(word[:40], position)
+            word = word[:40]
+            if repeats and word in words:
+                words.setdefault(repeated(word), position)
+            words.setdefault(word, position)
     return words
 
 
@@ -98,15 +102,8 @@ def repeated(word):
 
 
 def words_of(beneficiary):
-    """The words the index holds for a beneficiary: `name_words`, and `repeated(word)` for a word in two parts."""
-    words = name_words(*(getattr(beneficiary, part) for part in NAME_PARTS))
-    seen = set()
-    for position, part in enumerate(getattr(beneficiary, part) for part in NAME_PARTS):
-        for word in arabic.name_tokens(part or ""):
-            if word[:40] in seen:
-                words.setdefault(repeated(word), position)
-            seen.add(word[:40])
-    return words
+    """The words the index holds for a beneficiary, its repeated words included."""
+    return name_words(*(getattr(beneficiary, part) for part in NAME_PARTS), repeats=True)
 
 
 def deletions(word):

@@ -135,7 +135,7 @@ class Referral(models.Model):
     @property
     def due_on(self):
         return _due_on(timezone.localdate(self.referred_at), settings.REFERRAL_DUE_DAYS,
-                       bool(settings.REFERRAL_DUE_WORKING_DAYS))
+                       bool(settings.REFERRAL_DUE_WORKING_DAYS))  # the setting is part of the cache's key
 
     @property
     def days_left(self):
@@ -154,11 +154,11 @@ _EID_RANGES = as_ranges(DEFAULT_HOLIDAYS_TEXT)
 def _due_on(referred_on, days, working):
     """The due date of a referral made that day: the same for every referral of the day, counted once (a list
     of referrals asked each row's three times, day by day over the working days)."""
-    return add_days(referred_on, days, working=working, ranges=_EID_RANGES if working else ())
+    return add_days(referred_on, days, **_referral_counting(working))
 
 
-def _referral_counting():
-    working = bool(settings.REFERRAL_DUE_WORKING_DAYS)
+def _referral_counting(working=None):
+    working = bool(settings.REFERRAL_DUE_WORKING_DAYS) if working is None else working
     return {"working": working, "ranges": _EID_RANGES if working else ()}
 
 

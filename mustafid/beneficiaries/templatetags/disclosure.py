@@ -1,6 +1,10 @@
 """`{{ beneficiary|disclosed_to:user }}`: the beneficiary as the reader may see them (see ../disclosure.py)."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from mustafid.lib.templatetags.mustafid import url_pk
 
 from ..disclosure import Disclosure, disclose
 
@@ -19,11 +23,6 @@ def beneficiary_row(context, record):
     """One <tr> of the registry (beneficiaries/_rows.html), in Python: 25 rows a page, and as-you-type on every
     keystroke, cost more through the template engine than the page's queries. What it shows of the person is
     `disclose(record, user)`'s, as `disclosed_to` gives the templates; the markup is what the template showed."""
-    from django.utils.html import format_html
-    from django.utils.translation import gettext as _
-
-    from mustafid.lib.templatetags.mustafid import url_pk
-
     user = context["user"]
     b = disclose(record, user)
     badges = ""
