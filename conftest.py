@@ -77,6 +77,17 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _header_association_read_afresh():
+    """Each test's pages read the association of its own world: the copy a process keeps for the page header
+    (association/context_processors.py) is forgotten, as a rolled-back test leaves no signal that would."""
+    from mustafid.association.context_processors import forget_header_association
+
+    forget_header_association()
+    yield
+    forget_header_association()
+
+
+@pytest.fixture(autouse=True)
 def _default_language_after_each_test():
     """A request in English leaves English active in the thread; the next test starts in Arabic again."""
     yield

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class AssociationConfig(AppConfig):
     name = "mustafid.association"
     label = "association"
+
+    def ready(self):
+        # The header's copy of the association is forgotten when the row is saved (context_processors.py).
+        from . import context_processors  # noqa: F401

@@ -51,6 +51,7 @@ def test_the_page_is_keyset_paged_and_its_queries_do_not_grow_with_its_rows(clie
     for n in range(3):
         _due_in(make_case("with_committee"), n)
     client.force_login(manager)
+    client.get("/deadlines/")  # the header's association read once, kept for the pages measured
     with CaptureQueriesContext(connection) as few:
         client.get("/deadlines/")
     for n in range(27):
