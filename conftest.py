@@ -77,14 +77,14 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _header_association_read_afresh():
-    """Each test's pages read the association of its own world: the copy a process keeps for the page header
-    (association/context_processors.py) is forgotten, as a rolled-back test leaves no signal that would."""
-    from mustafid.association.context_processors import forget_header_association
+def _kept_rows_read_afresh():
+    """Each test's pages read the rows of its own world: the copies a process keeps for 30 seconds (the header's
+    association, the filters' branches: `lib.kept`) are forgotten, as a rolled-back test leaves no signal that would."""
+    from mustafid.lib.kept import forget_all
 
-    forget_header_association()
+    forget_all()
     yield
-    forget_header_association()
+    forget_all()
 
 
 @pytest.fixture(autouse=True)

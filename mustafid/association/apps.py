@@ -6,5 +6,5 @@ class AssociationConfig(AppConfig):
     label = "association"
 
     def ready(self):
-        # The header's copy of the association is forgotten when the row is saved (context_processors.py).
+        # The header's copy of the association is forgotten when the row is saved (lib.kept), from the start.
         from . import context_processors  # noqa: F401

@@ -251,19 +251,26 @@ class LocalizedDecimalField(forms.DecimalField):
 
 class ListedModelChoiceIterator(forms.models.ModelChoiceIterator):
     """The choices read in one plain query. Django's reads them with `.iterator()`, which on PostgreSQL is a
-    server-side cursor: DECLARE, FETCH, FETCH, CLOSE, four round trips for a list of five branches."""
+    server-side cursor: DECLARE, FETCH, FETCH, CLOSE, four round trips for a list of five branches. A field
+    given `kept` (a `lib.kept.Kept` of the same rows) shows the copy its process keeps, without a query."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        kept = getattr(self.field, "kept", None)
+        for obj in kept.get() if kept is not None else self.queryset.all():
             yield self.choice(obj)
 
 
 class ShortModelChoiceField(forms.ModelChoiceField):
-    """A `ModelChoiceField` over a short table (branches, support types, staff): its options in one query."""
+    """A `ModelChoiceField` over a short table (branches, support types, staff): its options in one query, or
+    none with `kept` — for a filter's options only: the option chosen is still checked against `queryset`."""
 
     iterator = ListedModelChoiceIterator
+
+    def __init__(self, queryset, *, kept=None, **kwargs):
+        self.kept = kept
+        super().__init__(queryset, **kwargs)
 
 
 def day_start(day):

@@ -3,13 +3,13 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mustafid.association.context_processors import forget_header_association
+from mustafid.lib.kept import forget_all
 
 
 def get_with_queries(client, url, data=None):
-    """The response to a GET and the SQL it ran, the header's association read as by a process's first page
-    (the copy a process keeps for 30 seconds is forgotten first: every page measured reads it alike)."""
-    forget_header_association()
+    """The response to a GET and the SQL it ran, the rows a process keeps for 30 seconds (`lib.kept`: the header's
+    association, the filters' branches) read as by a process's first page: every page measured reads them alike."""
+    forget_all()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, data or {})
     assert response.status_code == 200, response.status_code

@@ -1,5 +1,5 @@
 """The association in every page's header: read once per process and kept for 30 seconds, never stale in the
-process where it was changed (association/context_processors.py)."""
+process where it was changed (association/context_processors.py, lib/kept.py)."""
 
 import time
 from types import SimpleNamespace
@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from mustafid.association import context_processors
 from mustafid.association.models import Association
+from mustafid.lib import kept
 
 
 def _association_queries(client, path):
@@ -43,8 +44,8 @@ def test_a_change_made_elsewhere_shows_within_the_seconds_kept(client, officer, 
     assert "اسم من عملية أخرى" not in client.get("/contacts/").content.decode()
     assert "اسم من عملية أخرى" not in before
     # 31 seconds later (the process's clock, as the module reads it): read again, and shown.
-    later = time.monotonic() + context_processors.HEADER_SECONDS + 1
-    monkeypatch.setattr(context_processors, "time", SimpleNamespace(monotonic=lambda: later))
+    later = time.monotonic() + context_processors.HEADER.seconds + 1
+    monkeypatch.setattr(kept, "time", SimpleNamespace(monotonic=lambda: later))
     response, read = _association_queries(client, "/contacts/")
     assert len(read) == 1
     assert "اسم من عملية أخرى" in response.content.decode()
@@ -52,7 +53,7 @@ def test_a_change_made_elsewhere_shows_within_the_seconds_kept(client, officer, 
 
 def test_the_letters_read_the_association_itself(officer, association):
     """Only the header reads the kept copy: the row an action or a letter reads is the database's."""
-    context_processors.header_association()
+    context_processors.HEADER.get()
     Association.objects.filter(pk=association.pk).update(short_name_ar="اسم جديد")
     assert Association.objects.current().short_name_ar == "اسم جديد"
-    assert context_processors.header_association().short_name_ar != "اسم جديد"
+    assert context_processors.HEADER.get().short_name_ar != "اسم جديد"

@@ -3,6 +3,8 @@ calendar, branch and support type filters, at a fixed number of queries."""
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mustafid.association.models import Branch
@@ -120,3 +122,22 @@ def test_each_sort_and_filter_makes_as_many_queries_for_30_requests_as_for_3(cli
         _response, sqls = get_with_queries(client, url)
         assert len(sqls) == few[url], url
         assert_counts_nothing(sqls)
+
+
+def test_the_filters_options_are_kept_by_the_process_and_a_new_one_shows_at_once(client, officer):
+    """The branches and support types of the filters are read once per process (lib/kept.py), not on every page; a
+    support type added here is offered on the next page, and choosing it filters by it."""
+    client.force_login(officer)
+    _first, sqls = get_with_queries(client, "/cases/")
+    options = ('SELECT "cases_supporttype"."id"', 'SELECT "association_branch"."id"')
+    assert [sql for sql in sqls if sql.startswith(options)] != []
+    with CaptureQueriesContext(connection) as again:
+        client.get("/cases/?sort=old")
+    assert [q["sql"] for q in again.captured_queries if q["sql"].startswith(options)] == []
+    added = SupportType.objects.create(name_ar="دعم أجهزة طبية", name_en="Medical devices")
+    page = client.get("/cases/").content.decode()
+    assert f'<option value="{added.pk}"\n>دعم أجهزة طبية</option>' in page
+    case = open_case(make_beneficiary(by=officer), officer, support_type=added)
+    other = open_case(make_beneficiary(by=officer), officer)
+    filtered = client.get(f"/cases/?support_type={added.pk}")
+    assert shown(filtered) == [case.pk] and other.pk not in shown(filtered)
