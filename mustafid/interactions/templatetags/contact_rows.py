@@ -6,15 +6,13 @@ interactions/list.html showed.
 """
 
 from django import template
-from django.template.defaultfilters import truncatechars
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from mustafid.lib.templatetags.mustafid import clock, dual_date, mobile, url_pk
+from mustafid.lib.templatetags.mustafid import clock, dual_date, mobile, shorten, url_of, url_pk
 
 register = template.Library()
 
@@ -40,7 +38,7 @@ def contact_row(context, c):
     buttons = []
     if not c.beneficiary_id and user.may_intake:
         buttons.append(format_html('<a class="btn btn-sm btn-outline-primary" href="{}?contact={}">{}</a>',
-                                   reverse("beneficiaries:new"), c.pk, _("تسجيله كمستفيد")))
+                                   url_of("beneficiaries:new"), c.pk, _("تسجيله كمستفيد")))
     if user.may_refer:
         buttons.append(format_html('<a class="btn btn-sm btn-outline-secondary" href="{}">{}</a>',
                                    url_pk("research:refer_interaction", c.pk), pgettext("زر", "إحالة")))
@@ -52,6 +50,6 @@ def contact_row(context, c):
         '      <td class="text-nowrap">{}</td>\n'
         '    </tr>',
         dual_date(c.occurred_at), clock(timezone.localtime(c.occurred_at)), c.get_channel_display(),
-        c.get_kind_display(), who, url_pk("interactions:detail", c.pk), truncatechars(c.summary, 90), state,
+        c.get_kind_display(), who, url_pk("interactions:detail", c.pk), shorten(c.summary, 90), state,
         c.recorded_by, mark_safe("\n        ".join(buttons)),
     )

@@ -5,12 +5,14 @@ so every template can use them without {% load %}. Filters never raise:
 a template showing a beneficiary must render even with odd data.
 """
 
+import unicodedata
 import uuid
 from datetime import date, datetime, time
 from functools import lru_cache
 
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import truncatechars
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -160,6 +162,23 @@ def url_pk(name, pk):
         return reverse(name, args=[pk])
     parts = _url_around_pk(settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), name)
     return f"{parts[0]}{pk}{parts[1]}" if parts else reverse(name, args=[pk])
+
+
+def url_of(name):
+    """reverse(name) of a pattern without arguments, resolved once per process (the buttons on a list's rows)."""
+    return _url_of(settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), name)
+
+
+@lru_cache(maxsize=256)
+def _url_of(_root_urlconf, urlconf, _script_prefix, name):
+    return reverse(name, urlconf=urlconf)
+
+
+def shorten(text, length):
+    """`{{ text|truncatechars:length }}` for the rows of a list: a text already short enough (most summaries) is
+    given back as the filter gives it (NFC-normalised) without walking it character by character."""
+    normal = unicodedata.normalize("NFC", str(text))
+    return normal if len(normal) <= length else truncatechars(text, length)
 
 
 # A number no primary key reaches, to find where the pk goes in a reversed URL.

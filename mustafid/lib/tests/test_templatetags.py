@@ -112,6 +112,31 @@ class RowLinkTests(SimpleTestCase):
             self.assertEqual(render("{% url_pk name pk %}", name=name, pk=pk),
                              render("{% url name pk %}", name=name, pk=pk))
 
+    def test_a_link_without_arguments_is_the_one_reverse_gives_and_keeps_the_script_prefix(self):
+        from django.urls import get_script_prefix, reverse, set_script_prefix
+
+        from mustafid.lib.templatetags.mustafid import url_of
+
+        self.assertEqual(url_of("beneficiaries:new"), reverse("beneficiaries:new"))
+        before = get_script_prefix()
+        set_script_prefix("/mustafid/")
+        try:
+            self.assertEqual(url_of("beneficiaries:new"), reverse("beneficiaries:new"))
+            self.assertTrue(url_of("beneficiaries:new").startswith("/mustafid/"))
+        finally:
+            set_script_prefix(before)
+
+    def test_shorten_gives_what_truncatechars_gives(self):
+        from django.template.defaultfilters import truncatechars
+
+        from mustafid.lib.templatetags.mustafid import shorten
+
+        long_text = "طلب مساعدة في سداد إيجار المنزل " * 5
+        marked = "مُسَاعَدَةٌ " * 12  # diacritics: combining marks, not counted as characters
+        decomposed = "e\u0301" * 20  # NFC makes each pair one character
+        for text in ["", "سؤال قصير", long_text, long_text[:90], long_text[:91], marked, decomposed, "<b>&</b>" * 20]:
+            self.assertEqual(shorten(text, 90), truncatechars(text, 90), text)
+
     def test_the_script_prefix_is_kept(self):
         from django.urls import get_script_prefix, set_script_prefix
 
