@@ -4,6 +4,9 @@ Each user is a thread with its own session (signed in through Django's own `forc
 database) and its own `http.client` connection to 127.0.0.1 only. Each page is driven for a fixed time, in
 turns over every page (BENCH_LOAD_ROUNDS), the minimal base-template page first: its rate is the ceiling the
 others are compared with (target: ordinary staff pages ≥ 100 requests/s, p95 ≤ 150 ms, ≥ 50 % of the base page).
+Beside each page, where its 2 cores went (on Linux, from /proc): CPU milliseconds per request in the app (gunicorn
+and its workers) and in PostgreSQL — with the machine saturated, a page's rate is about 2,000 ms over their sum
+plus the load's own share.
 """
 
 import http.client
@@ -89,17 +92,58 @@ def worker_args(threads):
     return ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else ["--worker-class", "sync"]
 
 
-def _drive(port, path, cookies, seconds, run):
-    """Every user on `path` for `seconds`; the answers' times, the errors and the wall time added to `run`."""
+def cpu_seconds(server_pid):
+    """pid -> ("app" or "db", CPU seconds used so far) for the app (gunicorn: `server_pid` and its workers) and
+    PostgreSQL's processes on this machine, read from /proc (Linux); None elsewhere."""
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        pids = [pid for pid in os.listdir("/proc") if pid.isdigit()]
+    except OSError:
+        return None
+    used = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                text = stat.read()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        if int(pid) == server_pid or int(fields[1]) == server_pid:  # the master or one of its workers
+            used[pid] = ("app", seconds)
+        elif name.startswith("postgres"):
+            used[pid] = ("db", seconds)
+    return used
+
+
+def _cpu_used(before, after):
+    """CPU seconds of the app and of the database between two `cpu_seconds` readings (a process that ended in
+    between is left out; one that started counts whole)."""
+    spent = {"app": 0.0, "db": 0.0}
+    for pid, (kind, seconds) in after.items():
+        spent[kind] += seconds - before.get(pid, (kind, 0.0))[1]
+    return spent
+
+
+def _drive(port, path, cookies, seconds, run, server_pid=None):
+    """Every user on `path` for `seconds`; the answers' times, the errors, the wall time and (on Linux) the CPU
+    time of the app and of PostgreSQL added to `run`."""
     done = []
     deadline = time.monotonic() + seconds
     clients = [threading.Thread(target=_user, args=(port, path, cookie, deadline, 100_000, done)) for cookie in cookies]
+    before = cpu_seconds(server_pid) if server_pid else None
     started = time.perf_counter()
     for client in clients:
         client.start()
     for client in clients:
         client.join(seconds + 30)
     run["wall"] += time.perf_counter() - started
+    after = cpu_seconds(server_pid) if before else None
+    if after:
+        spent = _cpu_used(before, after)
+        run["app_cpu"] = run.get("app_cpu", 0.0) + spent["app"]
+        run["db_cpu"] = run.get("db_cpu", 0.0) + spent["db"]
     run["latencies"] += [ms for latencies, _errors in done for ms in latencies]
     run["errors"] += sum(errors for _latencies, errors in done)
 
@@ -142,11 +186,12 @@ def run_load(user, *, users=20, seconds=10, workers=2, threads=None, rounds=None
         out(f"\nLoad: gunicorn, {workers} workers ({worker}) on 127.0.0.1:{port}, {users} signed-in users (threads), "
             f"{seconds}s per page" + (f" in {rounds} rounds over every page (the machine's noise shared out)"
                                      if rounds > 1 else ""))
-        out(f"  {'page':<26}{'requests/s':>11}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}{'% of base':>11}  target")
+        out(f"  {'page':<26}{'requests/s':>11}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}{'% of base':>11}"
+            f"{'CPU ms/request: app + db':>27}  target")
         runs = {path: {"latencies": [], "errors": 0, "wall": 0.0} for _label, path in PAGES}
         for _round in range(rounds):
             for _label, path in PAGES:
-                _drive(port, path, cookies, seconds / rounds, runs[path])
+                _drive(port, path, cookies, seconds / rounds, runs[path], server_pid=proc.pid)
         base_rate = None
         results = {}
         for label, path in PAGES:
@@ -159,7 +204,12 @@ def run_load(user, *, users=20, seconds=10, workers=2, threads=None, rounds=None
             if path != "/bench/base/":
                 met = rate >= 100 and p95 <= 150 and rate >= base_rate / 2
                 target = "≥100/s, p95 ≤150 ms, ≥50% of base " + ("✓" if met else "✗")
-            out(f"  {label:<26}{rate:>11.1f}{p50:>9.1f}{p95:>9.1f}{errors:>8}{rate / base_rate:>10.0%}  {target}")
+            done = len(latencies) + errors
+            cpu = ""
+            if "app_cpu" in runs[path] and done:
+                app_ms, db_ms = (1000 * runs[path][key] / done for key in ("app_cpu", "db_cpu"))
+                cpu = f"{app_ms:.1f} + {db_ms:.1f} = {app_ms + db_ms:.1f}"
+            out(f"  {label:<26}{rate:>11.1f}{p50:>9.1f}{p95:>9.1f}{errors:>8}{rate / base_rate:>10.0%}{cpu:>27}  {target}")
             results[label] = {"rate": rate, "p95": p95, "errors": errors}
         return results
     finally:

@@ -4,6 +4,9 @@
 on whichever database the suite runs on, in a few seconds.
 """
 
+import os
+import time
+
 import pytest
 from django.test import override_settings
 
@@ -49,3 +52,18 @@ def test_a_measurement_runs_and_finds_the_person(bench_data, staff):
     assert labels[0] == "page: minimal base template"
     assert "page: registry" in labels
     assert all(row.queries is not None and row.p95 > 0 for row in rows)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="the load test reads CPU time from Linux's /proc")
+def test_the_load_test_counts_the_apps_cpu_time_and_not_a_process_that_ended():
+    from bench.load import _cpu_used, cpu_seconds
+
+    before = cpu_seconds(os.getpid())
+    assert before[str(os.getpid())][0] == "app"
+    deadline = time.process_time() + 0.05
+    while time.process_time() < deadline:  # spend some CPU in "the app"
+        pass
+    after = cpu_seconds(os.getpid())
+    assert _cpu_used(before, after)["app"] > 0
+    ended = {"999999999": ("db", 100.0)}  # a PostgreSQL backend that closed between the readings
+    assert _cpu_used({**before, **ended}, after)["db"] >= 0
