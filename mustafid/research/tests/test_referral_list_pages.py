@@ -53,3 +53,28 @@ def test_every_referral_is_reachable_page_by_page_and_a_new_one_does_not_shift_t
     # Awaiting an answer (the default): the answered one is not there.
     open_pages = client.get(URL).context["page"]
     assert older[0] not in open_pages.rows and len(open_pages.rows) == 30
+
+
+@pytest.mark.django_db
+def test_each_row_says_who_when_by_whom_and_whether_answered(client, officer, researcher):
+    """A row per referral: the person (or the caller of a contact) linked to the referral, the request's number when
+    it is about one, who referred to whom, «بانتظار الرد» with the due date, or «تم الرد» without one."""
+    from mustafid.conftest import open_case
+
+    beneficiary = make_beneficiary(by=officer)
+    case = open_case(beneficiary, officer)
+    about_case = refer_to_researcher(case=case, researcher=researcher, question="؟", by=officer)
+    (about_contact,) = refer(1, by=officer, researcher=researcher)
+    answered = refer_to_researcher(beneficiary=beneficiary, researcher=researcher, question="؟", by=officer)
+    answer_referral(answered, answer="تم شرح الإجراءات", by=researcher)
+    client.force_login(officer)
+    page = client.get(URL + "?state=all").content.decode()
+    rows = {referral.pk: page.split(f'href="/referrals/{referral.pk}/"')[1].split("</li>")[0]
+            for referral in (about_case, about_contact, answered)}
+    assert f">{beneficiary.full_name}</a>" in rows[about_case.pk]
+    assert f'<bdi dir="ltr">{case.reference}</bdi>' in rows[about_case.pk]
+    assert ">متصل 0</a>" in rows[about_contact.pk] and "<bdi" not in rows[about_contact.pk].split("<div")[0]
+    for pk in (about_case.pk, about_contact.pk):
+        assert f"{officer.display_name} ← {researcher.display_name} · بانتظار الرد" in rows[pk]
+        assert 'class="referral-due' in rows[pk]
+    assert "· تم الرد</div>" in rows[answered.pk] and "referral-due" not in rows[answered.pk]
