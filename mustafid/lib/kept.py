@@ -12,6 +12,7 @@ letter, a form's validation of the option chosen) reads the database.
 import threading
 import time
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 SECONDS = 30
@@ -25,7 +26,7 @@ class Kept:
         self.load = load
         self.seconds = seconds
         self._lock = threading.Lock()
-        self._value, self._until = None, 0.0
+        self._value, self._until, self._generation = None, 0.0, 0
         for model in models:
             post_save.connect(self._forget_on_change, sender=model, weak=False)
             post_delete.connect(self._forget_on_change, sender=model, weak=False)
@@ -36,17 +37,23 @@ class Kept:
         with self._lock:
             if self._until > now:
                 return self._value
+            generation = self._generation
         value = self.load()
         with self._lock:
-            self._value, self._until = value, now + self.seconds
+            # Forgotten while this was being read (a save in another thread): not kept, read again next time.
+            if generation == self._generation:
+                self._value, self._until = value, now + self.seconds
         return value
 
     def forget(self):
         with self._lock:
             self._value, self._until = None, 0.0
+            self._generation += 1
 
     def _forget_on_change(self, sender, **kwargs):
+        # At once, and again once the change is committed: a thread that read the row in between read it unchanged.
         self.forget()
+        transaction.on_commit(self.forget, robust=True)
 
 
 def forget_all():
