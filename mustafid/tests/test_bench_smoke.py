@@ -67,3 +67,17 @@ def test_the_load_test_counts_the_apps_cpu_time_and_not_a_process_that_ended():
     assert _cpu_used(before, after)["app"] > 0
     ended = {"999999999": ("db", 100.0)}  # a PostgreSQL backend that closed between the readings
     assert _cpu_used({**before, **ended}, after)["db"] >= 0
+
+
+def test_the_bench_reads_the_database_into_the_cache_before_measuring_on_postgresql(bench_data):
+    from django.db import connection
+
+    from bench.run import read_into_cache
+
+    said = []
+    read_into_cache(log=said.append)
+    if connection.vendor == "postgresql":
+        # The suite's user creates the extension (CI's is the server's superuser): every table and index read.
+        assert len(said) == 1 and "(pg_prewarm):" in said[0] and " GB in " in said[0], said
+    else:
+        assert said == []
