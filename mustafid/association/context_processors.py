@@ -11,7 +11,7 @@ from mustafid.lib.kept import Kept
 
 from .models import Association, Region
 
-HEADER = Kept(lambda: Association.objects.current(), Association, Region)
+HEADER = Kept(Association.objects.current, Association, Region)
 
 
 def association(request):

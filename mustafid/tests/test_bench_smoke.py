@@ -69,7 +69,7 @@ def test_the_load_test_counts_the_apps_cpu_time_and_not_a_process_that_ended():
     assert _cpu_used({**before, **ended}, after)["db"] >= 0
 
 
-def test_the_bench_reads_the_database_into_the_cache_before_measuring_on_postgresql(bench_data):
+def test_the_bench_reads_the_database_into_the_cache_before_measuring_on_postgresql(db):
     from django.db import connection
 
     from bench.run import read_into_cache

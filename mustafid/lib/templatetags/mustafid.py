@@ -160,13 +160,13 @@ def url_pk(name, pk):
     """
     if not isinstance(pk, int):
         return reverse(name, args=[pk])
-    parts = _url_around_pk(settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), name)
+    parts = _url_around_pk(*_resolving(), name)
     return f"{parts[0]}{pk}{parts[1]}" if parts else reverse(name, args=[pk])
 
 
 def url_of(name):
     """reverse(name) of a pattern without arguments, resolved once per process (the buttons on a list's rows)."""
-    return _url_of(settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), name)
+    return _url_of(*_resolving(), name)
 
 
 @lru_cache(maxsize=256)
@@ -179,6 +179,11 @@ def shorten(text, length):
     given back as the filter gives it (NFC-normalised) without walking it character by character."""
     normal = unicodedata.normalize("NFC", str(text))
     return normal if len(normal) <= length else truncatechars(text, length)
+
+
+def _resolving():
+    """What a reversed URL depends on besides its name, the key of the per-process caches below."""
+    return settings.ROOT_URLCONF, get_urlconf(), get_script_prefix()
 
 
 # A number no primary key reaches, to find where the pk goes in a reversed URL.
