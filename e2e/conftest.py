@@ -116,10 +116,14 @@ def _aborted_by_navigation(request):
     """A font or image still loading when the page moved on is cancelled by the browser (net::ERR_ABORTED):
     nothing failed (the tab's icon too). With `font-display: optional` the bold face is often still in flight when a
     test clicks on.
+    The same for a request made while typing (the FAQ's suggestions, search as you type): the page cancels it
+    itself when the next keystroke comes or the form is sent (AbortController, htmx's sync), by design; an answer
+    that failed is still caught, as its HTTP status below.
     Anything else that fails — a page, a script, a stylesheet, an address that does not answer — is a problem."""
     aborted = "ERR_ABORTED" in (request.failure or "")
     # The tab's icon is fetched by the browser itself (resource type "other"), and cancelled the same way.
-    return aborted and (request.resource_type in ("font", "image") or request.url.endswith("/favicon.svg"))
+    return aborted and (request.resource_type in ("font", "image", "fetch", "xhr")
+                        or request.url.endswith("/favicon.svg"))
 
 
 @pytest.fixture
