@@ -87,6 +87,12 @@ def generate_national_id(first_digit: str = "1", seed: int = 0) -> str:
     return stem + luhn.calc_check_digit(stem)
 
 
+# A Saudi mobile as people usually type it (after the separators and 00/966 above): 05…, 5… or +9665…
+_USUAL_MOBILE = re.compile(r"(?:\+966|0)?(5[0-9]{8})")
+# phonenumbers' own pattern of Saudi mobiles (those ranges in use), read from its metadata.
+_SAUDI_MOBILE = re.compile(phonenumbers.PhoneMetadata.metadata_for_region("SA").mobile.national_number_pattern)
+
+
 def clean_mobile(value) -> str:
     """Return a Saudi mobile number in E.164 ("+9665XXXXXXXX"), or raise ValidationError.
 
@@ -99,6 +105,11 @@ def clean_mobile(value) -> str:
         text = "+" + text[2:]
     elif text.startswith("966"):
         text = "+" + text
+    usual = _USUAL_MOBILE.fullmatch(text)
+    if usual and _SAUDI_MOBILE.fullmatch(usual.group(1)):
+        # The usual case, answered by the same pattern phonenumbers checks (its Saudi mobile ranges), without
+        # parsing: an import checks a mobile per row, and parsing was a tenth of its time.
+        return "+966" + usual.group(1)
     invalid = ValidationError(
         _("رقم الجوال غير صحيح، اكتبه مثل 0501234567"), code="invalid"
     )

@@ -1,5 +1,6 @@
 """Saudi national ID / iqama numbers, mobiles and regions."""
 
+import phonenumbers
 import pytest
 from django.core.exceptions import ValidationError
 from stdnum import luhn
@@ -173,3 +174,34 @@ def test_regions_are_the_thirteen_in_official_order():
     assert all(len(region) == 4 for region in REGIONS)
     assert REGIONS[0][1] == "الرياض"
     assert REGIONS[4][1] == "المنطقة الشرقية"
+
+
+def _by_phonenumbers(text):
+    """What phonenumbers itself says of a typed Saudi number: its E.164 if a Saudi mobile, else None."""
+    try:
+        number = phonenumbers.parse(text, "SA")
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != 966 or not phonenumbers.is_valid_number(number) \
+            or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def test_the_quick_reading_of_a_usual_mobile_agrees_with_phonenumbers_on_every_range():
+    # clean_mobile answers 05…, 5… and +9665… from phonenumbers' pattern without parsing: for every range of
+    # four digits (5000… to 5999…), in each form, with a length one short and one long, it must say the same.
+    checked = 0
+    for prefix in range(5000, 6000):
+        for rest in ("00000", "12345", "99999"):
+            national = f"{prefix}{rest}"
+            for text in (f"0{national}", national, f"+966{national}", f"00966{national}", f"0{national}1",
+                         f"0{national[:-1]}"):
+                expected = _by_phonenumbers(text)
+                try:
+                    got = clean_mobile(text)
+                except ValidationError:
+                    got = None
+                assert got == expected, text
+                checked += 1
+    assert checked == 18_000
