@@ -82,8 +82,9 @@ class BeneficiaryQuerySet(models.QuerySet):
         number = _number_part(query)
         if REFERENCE.fullmatch(number) or re.fullmatch(r"\+?[0-9]+", number):
             if limit and _whole_national_id(number):
-                # A whole national ID is never a mobile and is unique: one indexed equality, read with the page.
-                return self.filter(national_id=number.lstrip("+"))
+                # A whole national ID is never a mobile and is unique: one indexed equality, read with the page,
+                # with no ORDER BY (one row has no order; compiling the model's ordering was a third of the search).
+                return self.filter(national_id=number.lstrip("+")).order_by()
             mobile = _only_a_mobile(number)
             if limit and mobile:
                 # Only a mobile (it can be no ID, whole or begun): one statement, newest first, read with the page.
