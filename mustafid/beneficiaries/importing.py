@@ -41,7 +41,7 @@ from mustafid.association.models import Branch, Region
 from mustafid.audit.actors import as_actor
 from mustafid.audit.context import client_ip
 from mustafid.audit.models import AuditEvent, EventType
-from mustafid.lib import arabic
+from mustafid.lib import arabic, bulk
 from mustafid.lib.errors import ActionRefused
 from mustafid.lib.uploads import ACCEPTED_DOCUMENT_TYPES
 
@@ -693,12 +693,12 @@ def _write_batch(fresh, result, actor, creator, source):
     records = []
     for _row, fields in fresh:
         record = Beneficiary(created_by=creator, created_at=now, **fields)
-        # What Beneficiary.save() does; bulk_create does not call save().
+        # What Beneficiary.save() does; a bulk write does not call save().
         record.name_key = arabic.search_key(record.first_name, record.father_name, record.grandfather_name,
                                             record.family_name)
         records.append(record)
-    Beneficiary.objects.bulk_create(records)
-    # bulk_create does not call save(), which keeps the name search index: write it here, in the batch.
+    bulk.insert(records)
+    # A bulk write does not call save(), which keeps the name search index: write it here, in the batch.
     index_names(records, fresh=True)
     _audit_batch(records, [row for row, _fields in fresh], result, actor, source)
     result.created += len(records)
@@ -708,7 +708,7 @@ def _audit_batch(records, rows, result, actor, source):
     """One BENEFICIARY_CREATED row per record, written like `audit.log.record` writes one, in bulk."""
     who = actor.columns("actor")
     address = client_ip()
-    AuditEvent.objects.bulk_create([
+    bulk.insert([
         AuditEvent(
             event_type=EventType.BENEFICIARY_CREATED, **who,
             target_type=record._meta.label_lower, target_id=str(record.pk), target_label=str(record)[:200],

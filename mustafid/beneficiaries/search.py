@@ -22,8 +22,8 @@ GIN bitmap intersection (`_by_name_sets`): at a million, merging the (token, ben
 common names read tens of thousands of index entries for a handful of people. A test compares both ways.
 
 The rows (and the name sets) are written in one place, `index_names`: by `Beneficiary.save()` (so the registration and
-edit actions, the admin and any other save keep them), by the import's `_write_batch` after its
-`bulk_create`, and by `rebuild_name_index` (the management command and the data migration).
+edit actions, the admin and any other save keep them), by the import's `_write_batch` after its bulk
+write (`lib.bulk`), and by `rebuild_name_index` (the management command and the data migration).
 """
 
 import datetime
@@ -35,7 +35,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy
 
-from mustafid.lib import arabic
+from mustafid.lib import arabic, bulk
 
 NAME_PARTS = ("first_name", "father_name", "grandfather_name", "family_name")
 # A typed word expands to at most this many vocabulary words it begins (the most frequent) ...
@@ -228,13 +228,13 @@ def index_names(beneficiaries, *, fresh=False, apps=None):
         for pk, words in wanted.items():
             held = [(ids[word], position) for word, position in words.items()]
             for token_id, position in held:
-                rows.append(BeneficiaryNameToken(beneficiary_id=pk, token_id=token_id, position=position))
+                rows.append((pk, token_id, position))
                 delta[token_id] += 1
             if NameSet is not None and held:
-                sets.append(NameSet(beneficiary_id=pk, tokens=set_of(held)))
-        BeneficiaryNameToken.objects.bulk_create(rows, batch_size=2000)
-        if sets:
-            NameSet.objects.bulk_create(sets, batch_size=2000)
+                sets.append((pk, set_of(held)))
+        bulk.insert_rows(BeneficiaryNameToken, ["beneficiary_id", "token_id", "position"], rows)
+        if NameSet is not None:
+            bulk.insert_rows(NameSet, ["beneficiary_id", "tokens"], sets)
         by_change = defaultdict(list)
         for token_id, change in delta.items():
             if change:
