@@ -517,3 +517,38 @@ def test_two_writer_processes_import_what_one_would_with_whole_batches_and_every
     again = run(path, "--workers", "2", "--batch-size", "4")
     assert f"0 imported, {len(good) + 1} already registered" in again
     assert audits.count() == len(good)
+
+
+@pytest.mark.django_db
+def test_hostile_cells_are_rejected_with_their_reason_and_text_that_looks_like_copy_syntax_is_kept_as_written(
+        tmp_path, staff):
+    # PostgreSQL writes a batch by COPY (lib.bulk): what the checks let through must reach the database as typed,
+    # and what they refuse (a right-to-left override, a name of 100,000 letters) must reach nothing.
+    rows = [row(1, city="أبها\\N\t"),  # «\N» is COPY's own word for NULL, a tab its column separator
+            row(3, family_name="القحطاني\u202e"),
+            row(4, father_name="س" * 100_000),
+            row(5, national_id=nid(5).translate(ARABIC_DIGITS), phone="٠٥٥١٢٣٤٥٦٧")]
+    rejected_out = tmp_path / "rejected.csv"
+    output = run(write_csv(tmp_path / "hostile.csv", rows), "--rejected-out", str(rejected_out))
+
+    assert "4 rows: 2 imported" in output
+    assert Beneficiary.objects.get(national_id=nid(1)).city == "أبها\\N"
+    assert Beneficiary.objects.get(national_id=nid(5)).mobile == "+966551234567"
+    assert imported(3, 4) == set()
+    _headers, rejected = read_rejected(rejected_out)
+    reasons = {values[HEADERS.index("national_id")]: values[-1] for values in rejected}
+    assert set(reasons) == {nid(3), nid(4)}
+    assert "يغيّر اتجاه الكتابة (U+202E)" in reasons[nid(3)]
+    assert "40 حرف أو رمز على الأكثر" in reasons[nid(4)]
+    people = Beneficiary.objects.filter(national_id__in=[nid(1), nid(5)]).values_list("pk", flat=True)
+    assert AuditEvent.objects.filter(event_type=EventType.BENEFICIARY_CREATED,
+                                     target_id__in=[str(pk) for pk in people]).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_csv_with_a_nul_byte_is_refused_whole_and_nothing_is_imported(tmp_path, staff):
+    path = write_csv(tmp_path / "nul.csv", [row(1), row(2, first_name="فه\x00د")])
+    before = Beneficiary.objects.count()
+    with pytest.raises(CommandError, match="ليس جدول Excel"):
+        run(path)
+    assert Beneficiary.objects.count() == before
