@@ -21,7 +21,7 @@ transaction is rolled back whole, as with `bulk_create`. The import measured at 
 import datetime
 from contextlib import contextmanager
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
@@ -35,15 +35,17 @@ def insert(objects, *, batch_size=2000):
     if not objects:
         return objects
     model = type(objects[0])
-    if connection.vendor != "postgresql":
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
         return model.objects.bulk_create(objects, batch_size=batch_size)
     meta = model._meta
     if meta.parents:
         raise ValueError("bulk.insert cannot write a model that inherits another's table (as bulk_create cannot)")
     fields = [field for field in meta.concrete_fields if not getattr(field, "generated", False)]
-    db = connections[DEFAULT_DB_ALIAS]
     if isinstance(meta.pk, AutoFieldMixin):
-        _draw_ids(db, meta, [obj for obj in objects if obj.pk is None])
+        unsaved = [obj for obj in objects if obj.pk is None]
+        for obj, pk in zip(unsaved, draw_ids(model, len(unsaved))):
+            obj.pk = pk
     now = timezone.now()
     getters = [_getter(field, db, now) for field in fields]
     with _copy(db, meta, fields) as copy:
@@ -62,22 +64,32 @@ def insert_rows(model, columns, rows, *, batch_size=2000):
     rows = list(rows)
     if not rows:
         return 0
-    if connection.vendor != "postgresql":
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
         model.objects.bulk_create([model(**dict(zip(columns, row))) for row in rows], batch_size=batch_size)
         return len(rows)
     meta = model._meta
     fields = [meta.get_field(name) for name in columns]
-    db = connections[DEFAULT_DB_ALIAS]
-    prepare = [None if _as_is(field) else field for field in fields]
+    prepare = [_preparer(field, db) for field in fields]
     with _copy(db, meta, fields) as copy:
         if not any(prepare):
             for row in rows:
                 copy.write_row(row)
         else:
             for row in rows:
-                copy.write_row([value if field is None else field.get_db_prep_save(value, db)
-                                for value, field in zip(row, prepare)])
+                copy.write_row([value if ready is None else ready(value) for value, ready in zip(row, prepare)])
     return len(rows)
+
+
+def draw_ids(model, count):
+    """`count` new ids from the table's sequence (PostgreSQL), for rows written with their id."""
+    if not count:
+        return []
+    meta = model._meta
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [meta.db_table, meta.pk.column, count])
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 @contextmanager
@@ -86,16 +98,6 @@ def _copy(db, meta, fields):
     with db.cursor() as cursor, db.wrap_database_errors:
         with cursor.cursor.copy(f"COPY {db.ops.quote_name(meta.db_table)} ({names}) FROM STDIN") as copy:
             yield copy
-
-
-def _draw_ids(db, meta, objects):
-    if not objects:
-        return
-    with db.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [meta.db_table, meta.pk.column, len(objects)])
-        for obj, (pk,) in zip(objects, cursor.fetchall()):
-            obj.pk = pk
 
 
 def _getter(field, db, now):
@@ -107,18 +109,22 @@ def _getter(field, db, now):
             setattr(obj, attname, value)  # as pre_save does: the instance shows what was written
             return value
         return stamped
-    if _as_is(field):
+    ready = _preparer(field, db)
+    if ready is None:
         return lambda obj: getattr(obj, attname)
+    return lambda obj: ready(getattr(obj, attname))
+
+
+def _preparer(field, db):
+    """None when COPY takes the field's Python value as it is (Django's preparation leaves it unchanged), else the
+    function that prepares a value as Django would."""
+    if isinstance(field, models.ForeignKey):
+        return _preparer(field.target_field, db)
     if isinstance(field, models.DateTimeField):
-        def moment(obj):
-            value = getattr(obj, attname)
+        def moment(value):
             # An aware datetime goes as it is; anything else as Django prepares it (a naive one made aware).
             return value if isinstance(value, datetime.datetime) and value.tzinfo else field.get_db_prep_save(value, db)
         return moment
-    return lambda obj: field.get_db_prep_save(getattr(obj, attname), db)
-
-
-def _as_is(field):
-    if isinstance(field, models.ForeignKey):
-        return _as_is(field.target_field)
-    return isinstance(field, _AS_IS) and not isinstance(field, models.DateTimeField)
+    if isinstance(field, _AS_IS):
+        return None
+    return lambda value: field.get_db_prep_save(value, db)
