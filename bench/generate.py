@@ -18,13 +18,14 @@ Deterministic: the same N and seed give the same association.
 """
 
 import datetime
-import json
 import multiprocessing
 import random
 import time
 
 from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
+
+from mustafid.lib import bulk
 
 from . import names as N
 
@@ -181,9 +182,9 @@ SUMMARIES = ["استفسار عن موعد صرف المساعدة", "متابع
 def _write(model, rows, batch_size=5000):
     """Write rows given as dicts of column values (by attribute name) and set each row's "id".
 
-    SQLite: `bulk_create`. PostgreSQL: ids drawn from the table's sequence, then COPY, several times faster
-    than INSERT at a million rows. Columns a row does not give get the field's own default (so a column
-    added to a model later is filled as Django would fill it); JSON goes as text.
+    SQLite: `bulk_create`. PostgreSQL: ids drawn from the table's sequence, then COPY (`lib.bulk`), several times
+    faster than INSERT at a million rows. Columns a row does not give get the field's own default (so a column
+    added to a model later is filled as Django would fill it).
     """
     if not rows:
         return
@@ -195,25 +196,13 @@ def _write(model, rows, batch_size=5000):
             row["id"] = obj.pk
         return
     given = [name for name in rows[0] if name != "id"]
-    fields = {field.attname: field for field in meta.concrete_fields}
-    defaults = {name: field.get_db_prep_save(field.get_default(), connection)
-                for name, field in fields.items() if name not in given and not field.primary_key}
-    json_columns = {name for name in given if fields[name].get_internal_type() == "JSONField"}
-    columns = [meta.pk.attname, *given, *defaults]
+    defaults = {field.attname: field.get_default() for field in meta.concrete_fields
+                if field.attname not in given and not field.primary_key}
     constant = list(defaults.values())
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [meta.db_table, meta.pk.column, len(rows)])
-        for row, (pk,) in zip(rows, cursor.fetchall()):
-            row["id"] = pk
-        names = ", ".join(connection.ops.quote_name(fields[name].column) for name in columns)
-        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                values = [row["id"]]
-                for name in given:
-                    value = row[name]
-                    values.append(json.dumps(value, ensure_ascii=False) if name in json_columns else value)
-                copy.write_row(values + constant)
+    for row, pk in zip(rows, bulk.draw_ids(model, len(rows))):
+        row["id"] = pk
+    bulk.insert_rows(model, [meta.pk.attname, *given, *defaults],
+                     ([row["id"], *(row[name] for name in given), *constant] for row in rows))
 
 
 _JOB = []
