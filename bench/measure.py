@@ -385,6 +385,7 @@ def page_urls(staff):
         ("page: contacts", staff["officer"], "/contacts/"),
         ("page: referrals", staff["researcher"], "/referrals/"),
         ("page: audit trail", staff["auditor"], "/audit/"),
+        ("page: deadlines", staff["officer"], "/deadlines/"),
     ]
 
 
@@ -436,7 +437,7 @@ def measure_pages(staff, people, repeat, *, log=print):
             rows.append(Row(label, samples, queries=queries, note="the baseline of every page"))
             continue
         target_text = "≤100 ms" if any(word in label for word in ("registry", "requests", "audit", "home", "search",
-                                                                  "contacts", "referrals")) else ""
+                                                                  "contacts", "referrals", "deadlines")) else ""
         if "national ID" in label:
             target_text = "≤50 ms"
         rows.append(Row(label, samples, baseline=base, queries=queries, target=target_text))

@@ -101,8 +101,8 @@ def top_up_outcomes(staff, log=print):
 
 def rebuild_derived(log=print):
     """What the actions keep beside their rows (the staff home's per-state counts, the indicators' requests opened
-    by day, the decisions' clock starts) is recomputed after the bulk-written requests, as after a restore
-    (`manage.py rebuild_case_counts`)."""
+    by day, the decisions' clock starts, the deadlines page's decisions by day) is recomputed after the bulk-written
+    requests, as after a restore (`manage.py rebuild_case_counts`, `rebuild_decision_counts`)."""
     from mustafid.cases import models as case_models
 
     counts = getattr(case_models, "CaseStatusCount", None)
@@ -118,6 +118,10 @@ def rebuild_derived(log=print):
     filled = fill_clock_starts()
     if filled:
         log(f"  gave {filled:,} bulk-written decisions their decision clock's start (as record_decision keeps it)")
+    from mustafid.committee.models import DecisionDayCount
+
+    DecisionDayCount.rebuild()
+    log("  rebuilt DecisionDayCount (the deadlines page's decisions by day) after the bulk-written decisions")
     # What autovacuum would do soon after such writes: the visibility map set again, so the indicators' covering
     # indexes are read without visiting the rewritten tables.
     from django.db import connection

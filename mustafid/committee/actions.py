@@ -22,7 +22,7 @@ from mustafid.lib.hijri import to_hijri
 from mustafid.lib.uploads import EXTENSIONS, check_document, removed_on_failure
 
 from .models import (
-    AgendaItem, Attendance, Circulation, Conflict, Decision, DecisionCounter, Meeting, MeetingCounter, Vote,
+    AgendaItem, Attendance, Circulation, Conflict, Decision, DecisionCounter, DecisionDayCount, Meeting, MeetingCounter, Vote,
     VoteChoice, committee_members, quorum_for,
 )
 
@@ -112,6 +112,7 @@ def record_decision(case, *, outcome, reasons, by, meeting=None, circulation=Non
             starts_on=starts_on if approved else None,
             rejection_reason=None if approved else rejection_reason,
         )
+        DecisionDayCount.add(decision)
         case.decided_at = now
         data = {"decision": decision.number, "outcome": outcome,
                 "within_response_period": decision.within_response_period}

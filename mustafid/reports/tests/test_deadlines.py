@@ -1,7 +1,9 @@
 """Requests at risk and overdue; the share decided within the period; returned requests on the officer's home."""
 
 import datetime
+import io
 
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,7 +14,7 @@ from mustafid.audit.models import AuditEvent, EventType
 from mustafid.cases import actions
 from mustafid.cases.models import Case
 from mustafid.committee.actions import record_decision
-from mustafid.committee.models import Decision
+from mustafid.committee.models import Decision, DecisionDayCount
 from mustafid.conftest import refreshed
 
 
@@ -121,3 +123,43 @@ def test_the_agenda_and_the_requests_list_show_the_days_left_and_the_paused_cloc
     assert soon.reference in agenda and "باقٍ 5 أيام" in agenda
     listed = client.get(reverse("cases:list") + "?status=returned").content.decode()
     assert returned.reference in listed and "مدة الرد متوقفة" in listed
+
+
+def _recount():
+    """{(local day, request's branch, within the period): n} counted from the decisions themselves."""
+    counts = {}
+    for decided_at, branch_id, on_time in Decision.objects.values_list("decided_at", "case__branch_id",
+                                                                        "within_response_period"):
+        key = (timezone.localdate(decided_at), branch_id, on_time)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def test_each_decision_is_counted_by_day_branch_and_period_and_the_page_reads_no_decision(client, make_case, chair,
+                                                                                          staff):
+    branch = Branch.objects.order_by("-is_head_office", "pk")[1]
+    for days, at_branch in ((3, None), (-2, None), (5, branch), (-1, branch), (4, branch)):
+        case = _due_in(make_case("with_committee", **({"branch": at_branch} if at_branch else {})), days)
+        record_decision(refreshed(case), outcome="approved", reasons="مستوفٍ", by=chair)
+    assert DecisionDayCount.counts() == _recount()
+    assert sum(DecisionDayCount.counts().values()) == 5
+    client.force_login(staff["manager"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/deadlines/").content.decode()
+    assert not [q["sql"] for q in queries.captured_queries if '"committee_decision"' in q["sql"]]
+    share = page[page.index('id="share-title"'):]
+    assert "60%" in share  # this month: three of five within the period
+    assert branch.name_ar in share and "67%" in share and "50%" in share
+
+
+def test_the_command_recounts_what_a_bulk_load_left_uncounted(make_case, chair):
+    for days in (3, -2):
+        record_decision(refreshed(_due_in(make_case("with_committee"), days)), outcome="approved", reasons="مستوفٍ",
+                        by=chair)
+    expected = _recount()
+    DecisionDayCount.objects.filter(within_response_period=False).delete()
+    DecisionDayCount.objects.filter(within_response_period=True).update(n=7)
+    out = io.StringIO()
+    call_command("rebuild_decision_counts", stdout=out)
+    assert DecisionDayCount.counts() == expected
+    assert "2 decisions counted" in out.getvalue() and "2 daily counts corrected" in out.getvalue()
