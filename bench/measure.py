@@ -3,6 +3,7 @@
 import csv
 import importlib
 import inspect
+import json
 import math
 import random
 import tempfile
@@ -364,12 +365,52 @@ def signed_in(user):
     return client
 
 
-def count_queries(fn):
+def count_queries(fn, statements=None):
+    """How many queries `fn` ran; with a list `statements`, each is appended to it as (sql, params)."""
     queries = []
+
+    def keep(execute, sql, params, many, context):
+        queries.append((sql, params, many))
+        return execute(sql, params, many, context)
+
     # Counted by a wrapper: Django clears its own query log at the start of each request.
-    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+    with connection.execute_wrapper(keep):
         fn()
+    if statements is not None:
+        statements.extend((sql, params) for sql, params, many in queries if not many)
     return len(queries)
+
+
+# A table this big read whole by a page is a page that grows with the table.
+BIG_TABLE = 10_000
+
+
+def plans(statements):
+    """On PostgreSQL, what a page's queries read at this size (EXPLAIN ANALYZE, BUFFERS, in a transaction rolled
+    back): the most 8 kB buffers one of them touched, and each table of more than BIG_TABLE rows read by a sequential
+    scan (mustafid/tests/test_query_plans.py checks the same pages at a test's size). "" elsewhere."""
+    if connection.vendor != "postgresql":
+        return ""
+    most, whole = 0, set()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'")
+        rows = dict(cursor.fetchall())
+        for sql, params in statements:
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH", "UPDATE", "DELETE")):
+                continue
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+            plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+            most = max(most, plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0))
+            nodes = [plan]
+            while nodes:
+                node = nodes.pop()
+                nodes.extend(node.get("Plans", ()))
+                if node.get("Node Type") == "Seq Scan" and rows.get(node.get("Relation Name"), 0) > BIG_TABLE:
+                    whole.add(node["Relation Name"])
+        transaction.set_rollback(True)
+    reads = f"whole: {', '.join(sorted(whole))}" if whole else "no table read whole"
+    return f"≤{most:,} buffers a query, {reads}"
 
 
 def page_urls(staff):
@@ -430,17 +471,19 @@ def measure_pages(staff, people, repeat, *, log=print):
         if response.status_code != 200:
             log(f"  {label}: skipped (HTTP {response.status_code})")
             continue
-        queries = count_queries(lambda: get(items[0]))
+        statements = []
+        queries = count_queries(lambda: get(items[0]), statements)
         samples = timed(get, items)
         if base is None:
             base = ("base page", samples)
             rows.append(Row(label, samples, queries=queries, note="the baseline of every page"))
             continue
+        note = plans(statements)
         target_text = "≤100 ms" if any(word in label for word in ("registry", "requests", "audit", "home", "search",
                                                                   "contacts", "referrals", "deadlines")) else ""
         if "national ID" in label:
             target_text = "≤50 ms"
-        rows.append(Row(label, samples, baseline=base, queries=queries, target=target_text))
+        rows.append(Row(label, samples, baseline=base, queries=queries, target=target_text, note=note))
     return rows
 
 
