@@ -1,7 +1,8 @@
 """Every query of every page is served by an index: no page reads a whole table that grows with the association.
 
-Each page the access matrix opens (every GET line, for every role it answers 200) is opened again on PostgreSQL
-with its queries recorded; each SELECT, UPDATE and DELETE is then explained with sequential scans switched off
+Each page the access matrices open (every GET line of test_access_matrix.py for every staff role it answers 200,
+and of test_portal_access.py for the beneficiary signed in to the portal, another beneficiary and a visitor) is
+opened again on PostgreSQL with its queries recorded; each SELECT, UPDATE and DELETE is then explained with sequential scans switched off
 (`enable_seqscan = off`). With that, PostgreSQL still reads a table in full only where no index can serve the
 query at all, so a `Seq Scan` left in a plan is a query no index serves: at a million beneficiaries it reads
 all of them. `LIKE '%…%'` on a name, a filter on an unindexed column or a function of one shows here at the size
@@ -20,7 +21,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from mustafid.tests.test_access_matrix import ROLES, ROWS, build_world, request, rolled_back_world
+from mustafid.tests import test_portal_access as portal
+from mustafid.tests.test_access_matrix import ROLES, ROWS, request, rolled_back_world
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans are PostgreSQL's")
 
@@ -125,12 +127,16 @@ def recorded(fn):
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    yield from rolled_back_world(build_world, django_db_blocker, tmp_path_factory.mktemp("query-plans-media"))
+    # The access matrix's world, with its beneficiaries signed in to the portal (test_portal_access.py).
+    yield from rolled_back_world(portal.build_portal_world, django_db_blocker,
+                                 tmp_path_factory.mktemp("query-plans-media"))
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(world):
-    """Overrides the shared fixture: files stay in the world's own folder (never var/) for the whole module."""
+def _media_in_tmp(world, settings):
+    """Files stay in the world's own folder (never var/); the portal sessions outlive the idle timeout."""
+    settings.PORTAL_IDLE_MINUTES = 24 * 60
+    settings.PORTAL_MIN_RESPONSE_SECONDS = 0
 
 
 def pages():
@@ -143,20 +149,39 @@ def pages():
             yield row, roles
 
 
+def portal_pages():
+    """(row of the portal's matrix, the personas it answers 200): the beneficiary's pages, signed in or not."""
+    for row in portal.ROWS:
+        personas = [persona for persona in portal.PERSONAS if row.expected[persona] == "200"]
+        if row.method == "GET" and personas:
+            yield row, personas
+
+
 @pytest.mark.django_db
 def test_no_page_reads_a_growing_table_whole(world):
     reads, opened = {}, 0
+
+    def check(label, role, opening):
+        nonlocal opened
+        response, statements = recorded(opening)
+        response = response[0]
+        assert response.status_code == 200, (label, role)
+        if response.streaming:
+            b"".join(response.streaming_content)
+        opened += 1
+        for read, sql in whole_table_reads(statements).items():
+            reads.setdefault((label, read), (role, sql))
+
+    # A client of its own per role: an anonymous visitor must not carry the previous role's session.
     for row, roles in pages():
         for role in roles:
-            # A client of its own per role: an anonymous visitor must not carry the previous role's session.
-            (response, _target, _user), statements = recorded(lambda: request(Client(), world, row, role))
-            assert response.status_code == 200, (row.view, row.target, role)
-            opened += 1
-            for read, sql in whole_table_reads(statements).items():
-                reads.setdefault((row.view, row.target, read), (role, sql))
-    assert opened > 200  # every page of the matrix, for every role it answers
-    assert not reads, "\n\n".join(f"{view} on {target}: {describe(*read)}, for {role}:\n{sql}"
-                                    for (view, target, read), (role, sql) in reads.items())
+            check(f"{row.view} on {row.target}", role, lambda: request(Client(), world, row, role))
+    for row, personas in portal_pages():
+        for persona in personas:
+            check(f"{row.view} on {row.target}", persona, lambda: portal._request(Client(), world, row, persona))
+    assert opened > 200  # every page of both matrices, for every role they answer
+    assert not reads, "\n\n".join(f"{label}: {describe(*read)}, for {role}:\n{sql}"
+                                    for (label, read), (role, sql) in reads.items())
 
 
 @pytest.mark.django_db
