@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mustafid.committee import actions as committee_actions
 from mustafid.committee.actions import record_decision
-from mustafid.committee.models import Decision, DecisionCounter
+from mustafid.committee.models import Decision, DecisionCounter, DecisionDayCount
 from mustafid.lib.hijri import to_hijri
 
 
@@ -94,3 +94,7 @@ def test_five_decisions_at_the_same_moment_all_succeed_with_consecutive_numbers(
     assert sorted(outcomes.values()) == [f"{year()}/{n:04d}" for n in range(1, 6)], outcomes
     assert Decision.objects.count() == 5
     assert DecisionCounter.objects.get(year=year()).last == 5
+    # The deadlines page counts all five (DecisionDayCount, kept in each decision's transaction).
+    assert DecisionDayCount.counts() == {
+        (timezone.localdate(), cases[0].branch_id, True): 5,
+    }
