@@ -8,6 +8,9 @@ query at all, so a `Seq Scan` left in a plan is a query no index serves: at a mi
 all of them. `LIKE '%…%'` on a name, a filter on an unindexed column or a function of one shows here at the size
 of a test.
 
+Pages are opened as the matrices open them: a list without a search or a filter, an object's page for the object
+of its line. The searches' own queries (names, IDs, mobiles) are measured at a million by `make bench` «Search».
+
 Tables whose size is the association's set-up, not its activity (branches, regions, categories, the staff and
 their roles, templates, surveys' questions, settings: `BOUNDED`), may be read whole. Whether an index that is
 used reads few rows, and the same few at 20,000 and at 1,000,000, is for the benchmark (`make bench` prints each
