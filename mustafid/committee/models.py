@@ -155,8 +155,9 @@ class DecisionDayCount(models.Model):
                 .annotate(total=models.Count("pk")))
         cls.objects.all().delete()
         cls.objects.bulk_create([
-            cls(day=r["decided_on"], branch_id=r["case__branch_id"], within_response_period=r["within_response_period"],
-                n=r["total"]) for r in rows.iterator(chunk_size=5000)
+            cls(day=r["decided_on"], branch_id=r["case__branch_id"],
+                within_response_period=r["within_response_period"], n=r["total"])
+            for r in rows.iterator(chunk_size=5000)
         ], batch_size=5000)
 
     @classmethod

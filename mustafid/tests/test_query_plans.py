@@ -2,19 +2,19 @@
 
 Each page the access matrices open (every GET line of test_access_matrix.py for every staff role it answers 200,
 and of test_portal_access.py for the beneficiary signed in to the portal, another beneficiary and a visitor) is
-opened again on PostgreSQL with its queries recorded; each SELECT, UPDATE and DELETE is then explained with sequential scans switched off
-(`enable_seqscan = off`). With that, PostgreSQL still reads a table in full only where no index can serve the
-query at all, so a `Seq Scan` left in a plan is a query no index serves: at a million beneficiaries it reads
-all of them. `LIKE '%…%'` on a name, a filter on an unindexed column or a function of one shows here at the size
-of a test.
+opened again on PostgreSQL with its queries recorded; each SELECT, UPDATE and DELETE is then explained with
+sequential scans switched off (`enable_seqscan = off`). With that, PostgreSQL still reads a table in full only
+where no index can serve the query at all, so a `Seq Scan` left in a plan is a query no index serves: at a million
+beneficiaries it reads all of them. `LIKE '%…%'` on a name, a filter on an unindexed column or a function of one
+shows here at the size of a test.
 
 Pages are opened as the matrices open them: a list without a search or a filter, an object's page for the object
 of its line. The searches' own queries (names, IDs, mobiles) are measured at a million by `make bench` «Search».
 
 Tables whose size is the association's set-up, not its activity (branches, regions, categories, the staff and
 their roles, templates, surveys' questions, settings: `BOUNDED`), may be read whole. Whether an index that is
-used reads few rows, and the same few at 20,000 and at 1,000,000, is for the benchmark (`make bench` prints each
-page's plans at its size: docs/development.md «Benchmarks»).
+used reads few rows, and the same few at 20,000 and at 1,000,000, is for the benchmark (`make bench` prints what
+each page's queries read at its size: docs/development.md «Benchmarks»).
 """
 
 import json
@@ -31,7 +31,8 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="query
 
 # Tables sized by the association's set-up (a few to a few hundred rows however many beneficiaries it serves).
 BOUNDED = {
-    "accounts_staffrole", "accounts_user", "accounts_user_roles", "accounts_user_groups", "accounts_user_user_permissions",
+    "accounts_staffrole", "accounts_user", "accounts_user_roles", "accounts_user_groups",
+    "accounts_user_user_permissions",
     "auth_group", "auth_group_permissions", "auth_permission", "django_content_type", "django_site",
     "association_association", "association_branch", "association_region", "association_stafftool",
     "association_policyversion", "association_policynotice",
@@ -66,9 +67,9 @@ EXPLAINED = re.compile(r"^\s*(SELECT|UPDATE|DELETE|WITH)\b", re.IGNORECASE)
 
 def _whole_reads(plan, found, *, limited=False):
     """(table, index, filter) for each node of `plan` that reads a table or an index from end to end: a `Seq Scan`
-    (no index); an index scan with no condition on the index (it reads the index in order; index ""), except under
-    a `Limit`, where it reads the first rows of an order and stops at the page's end — unless it filters them
-    (the filter is given)."""
+    (index None); an index scan with no condition on the index, which reads the index in order (filter ""), except
+    under a `Limit`, where it reads the first rows of an order and stops at the page's end — unless it filters
+    them (the filter is given)."""
     relation, node = plan.get("Relation Name"), plan.get("Node Type")
     if node == "Seq Scan":
         found.add((relation, None, None))
