@@ -26,6 +26,7 @@ from django.utils.translation import pgettext_lazy
 from mustafid.association.models import Branch, Channel, PolicyVersion, bilingual
 from mustafid.audit.actors import ActedBy, ActorKind, actor_columns
 from mustafid.beneficiaries.models import Beneficiary
+from mustafid.lib.counts import add_to
 
 DUE_SOON_DAYS = 3
 
@@ -593,9 +594,7 @@ class CaseStatusCount(models.Model):
             [(status, delta) for status, delta in ((from_status, -1), (to_status, 1)) if status],
         )
         for status, delta in changes:
-            if not cls.objects.filter(branch_id=branch_id, status=status).update(n=models.F("n") + delta):
-                cls.objects.bulk_create([cls(branch_id=branch_id, status=status, n=0)], ignore_conflicts=True)
-                cls.objects.filter(branch_id=branch_id, status=status).update(n=models.F("n") + delta)
+            add_to(cls, {"branch_id": branch_id, "status": status}, delta)
 
     @classmethod
     def totals(cls, statuses=None, branch_id=None):
@@ -679,10 +678,7 @@ class CaseOpenedCount(models.Model):
         touched in a fixed order (by state), so two steps at once never deadlock."""
         changes = sorted((status, delta) for status, delta in ((from_status, -1), (to_status, 1)) if status)
         for status, delta in changes:
-            rows = cls.objects.filter(status=status, **key)
-            if not rows.update(n=models.F("n") + delta):
-                cls.objects.bulk_create([cls(status=status, n=0, **key)], ignore_conflicts=True)
-                rows.update(n=models.F("n") + delta)
+            add_to(cls, {**key, "status": status}, delta)
 
     @classmethod
     def step(cls, case, *, from_status, to_status, opened_at=None):

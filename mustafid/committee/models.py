@@ -15,6 +15,7 @@ from mustafid.accounts.models import Role, User
 from mustafid.audit.actors import ActedBy, actor_columns
 from mustafid.association.models import Association, bilingual
 from mustafid.cases.models import Case, SupportType
+from mustafid.lib.counts import add_to
 
 
 def committee_members():
@@ -139,10 +140,7 @@ class DecisionDayCount(models.Model):
         """Count `decision` (with its request's branch), in the caller's transaction."""
         key = {"day": timezone.localdate(decision.decided_at), "branch_id": decision.case.branch_id,
                "within_response_period": decision.within_response_period}
-        rows = cls.objects.filter(**key)
-        if not rows.update(n=models.F("n") + 1):
-            cls.objects.bulk_create([cls(n=0, **key)], ignore_conflicts=True)
-            rows.update(n=models.F("n") + 1)
+        add_to(cls, key, 1)
 
     @classmethod
     def rebuild(cls):
