@@ -22,8 +22,8 @@ from mustafid.lib.hijri import to_hijri
 from mustafid.lib.uploads import EXTENSIONS, check_document, removed_on_failure
 
 from .models import (
-    AgendaItem, Attendance, Circulation, Conflict, Decision, DecisionCounter, DecisionDayCount, Meeting, MeetingCounter, Vote,
-    VoteChoice, committee_members, quorum_for,
+    AgendaItem, Attendance, Circulation, Conflict, Decision, DecisionCounter, DecisionDayCount, Meeting, MeetingCounter,
+    Vote, VoteChoice, committee_members, quorum_for,
 )
 
 

@@ -21,12 +21,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from mustafid.association.models import Branch
 from mustafid.audit.actors import ActorKind
 from mustafid.audit.log import record
 from mustafid.audit.models import AuditEvent, EventType
 from mustafid.feedback.models import Feedback, FollowUp
 from mustafid.beneficiaries.models import Beneficiary
+from mustafid.cases.filters import BRANCHES
 from mustafid.cases.models import SUBMITTED_STATES, WAITING_ON_INTAKE, Case, CaseEvent, CaseStatusCount, Status
 from mustafid.committee.models import Decision, DecisionDayCount
 from mustafid.interactions.models import Interaction
@@ -76,7 +76,7 @@ def decisions_on_time(since):
         total=Count("pk"), on_time=Count("pk", filter=Q(within_response_period=True)),
     )
     total, on_time = row["total"] or 0, row["on_time"] or 0
-    return {"total": total, "on_time": on_time, "share": round(100 * on_time / total) if total else None}
+    return {"total": total, "on_time": on_time, "share": _share(on_time, total)}
 
 
 def returned_rows(cases, limit=HOME_ROWS):
@@ -217,31 +217,36 @@ def _month_start(day, back=0):
     return datetime.date(month // 12, month % 12 + 1, 1)
 
 
+def _share(on_time, total):
+    """The whole percent of `total` decided within the response period (None when nothing was decided)."""
+    return round(100 * on_time / total) if total else None
+
+
 def decided_within_period(since):
     """Decisions since `since`: per month and per branch (the branch that received the request), how many and
     how many within the response period (`Decision.within_response_period`, kept when it was recorded).
 
     Read from `DecisionDayCount` (kept by `record_decision`): a few rows a day of the period from its unique index
-    (day first), never the decisions — a year at a million requests holds some 150,000 of them.
+    (day first), never the decisions — a year at a million requests holds some 150,000 of them. The branches'
+    names are the kept copy the requests list's filter shows (`cases.filters.BRANCHES`).
     """
     days = DecisionDayCount.objects.filter(day__gte=since).order_by()
     counted = {"total": Sum("n"), "on_time": Sum("n", filter=Q(within_response_period=True))}
     months = GREGORIAN_MONTHS_EN if get_language() == "en" else GREGORIAN_MONTHS_AR
-    by_month = [
-        {**row, "on_time": row["on_time"] or 0, "label": f"{months[row['month'].month - 1]} {row['month'].year}",
-         "share": round(100 * (row["on_time"] or 0) / row["total"]) if row["total"] else None}
-        for row in days.annotate(month=TruncMonth("day")).values("month").annotate(**counted).order_by("-month")
-    ]
-    branches = Branch.objects.in_bulk()
+    by_month = []
+    for row in days.annotate(month=TruncMonth("day")).values("month").annotate(**counted).order_by("-month"):
+        on_time = row["on_time"] or 0
+        by_month.append({"month": row["month"], "label": f"{months[row['month'].month - 1]} {row['month'].year}",
+                         "total": row["total"], "on_time": on_time, "share": _share(on_time, row["total"])})
+    branches = {branch.pk: branch for branch in BRANCHES.get()}
     english = get_language() == "en"
     by_branch = []
     for row in days.values("branch_id").annotate(**counted):
-        branch = branches.get(row["branch_id"])
+        branch, on_time = branches.get(row["branch_id"]), row["on_time"] or 0
         name_ar = branch.name_ar if branch else ""
         by_branch.append({
             "branch": row["branch_id"], "name": (branch.name_en if branch and english else "") or name_ar,
-            "total": row["total"], "on_time": row["on_time"] or 0,
-            "share": round(100 * (row["on_time"] or 0) / row["total"]) if row["total"] else None, "order": name_ar,
+            "total": row["total"], "on_time": on_time, "share": _share(on_time, row["total"]), "order": name_ar,
         })
     by_branch.sort(key=lambda row: (row["order"], row["branch"]))
     return by_month, by_branch
