@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from mustafid.lib.kept import Kept
 from mustafid.lib.workdays import DEFAULT_HOLIDAYS_TEXT
 
 
@@ -121,6 +122,13 @@ class Branch(models.Model):
 
     def __str__(self):
         return bilingual(self, "name")
+
+
+# The offices as pages show them (the requests filter's options, the office written in a list's rows), kept by each
+# process for 30 seconds (lib/kept.py).
+BRANCHES = Kept(lambda: list(Branch.objects.order_by("pk")), Branch)
+# The regions as a list's rows show them (the registry's), kept in the same way.
+REGIONS = Kept(lambda: list(Region.objects.order_by("pk")), Region)
 
 
 class PolicyQuerySet(models.QuerySet):

@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mustafid.association.models import Branch, Region, bilingual
+from mustafid.association.models import BRANCHES, REGIONS, Branch, Region, bilingual
 from mustafid.lib import arabic, saudi
+from mustafid.lib.kept import Kept, rows_with
 from mustafid.notifications.models import Channel as MessageChannel
 from mustafid.notifications.outbox import Recipient
 
@@ -38,12 +39,24 @@ class Category(models.Model):
         return bilingual(self, "name")
 
 
+# The categories as the registry's rows show them, kept by each process for 30 seconds (lib/kept.py).
+CATEGORIES = Kept(lambda: list(Category.objects.order_by("pk")), Category)
+_KeptRows = rows_with(branch=BRANCHES, category=CATEGORIES, region=REGIONS)
+
+
 class Gender(models.TextChoices):
     MALE = "male", _("ذكر")
     FEMALE = "female", _("أنثى")
 
 
 class BeneficiaryQuerySet(models.QuerySet):
+    def rows(self):
+        """The people as the registry's rows show them: the office, category and region from the copies each
+        process keeps of them (`lib.kept.rows_with`), not a join."""
+        rows = self._chain()
+        rows._iterable_class = _KeptRows
+        return rows
+
     def visible_to(self, user):
         """What a staff member may know exists. The one rule behind lists and `access_beneficiary`."""
         if user.reads_everything or user.is_officer or user.is_volunteer:

@@ -67,12 +67,11 @@ def beneficiary_list(request):
     offset = (page_number - 1) * PER_PAGE
     after = None
     if query:
-        found = list(visible.search(query, user=user, limit=offset + PER_PAGE + 1)
-                     .select_related("branch", "category", "region"))
+        found = list(visible.search(query, user=user, limit=offset + PER_PAGE + 1).rows())
         rows, more = found[offset:offset + PER_PAGE], len(found) > offset + PER_PAGE
         more_url = _list_url(key, page=page_number + 1) if more and page_number < MAX_SEARCH_PAGES else ""
     else:
-        listed = visible.select_related("branch", "category", "region").order_by("-created_at", "-pk")
+        listed = visible.rows().order_by("-created_at", "-pk")
         after = _cursor(request.GET.get("after") if request.method == "GET" else None)
         if after is not None:
             listed = listed.filter(created_at__lte=after.created_at).filter(

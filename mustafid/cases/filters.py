@@ -10,11 +10,10 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mustafid.association.models import Branch
+from mustafid.association.models import BRANCHES, Branch
 from mustafid.lib.forms import DualDateField, ShortModelChoiceField, refuse_reversed_range, within_days
-from mustafid.lib.kept import Kept
 
-from .models import Status, SupportType
+from .models import SUPPORT_TYPES, Status, SupportType
 
 # sort -> the keyset order of `lib.paging` (a key and the primary key, the same way).
 SORTS = {
@@ -22,9 +21,8 @@ SORTS = {
     "old": ("received_at", "pk"),
     "due": ("decision_due_on", "pk"),
 }
-# The filters' options, kept by each process for 30 seconds (lib/kept.py): two queries fewer on every page of the list.
-BRANCHES = Kept(lambda: list(Branch.objects.order_by("pk")), Branch)
-SUPPORT_TYPES = Kept(lambda: list(SupportType.objects.order_by("pk")), SupportType)
+# The filters' options are the copies each process keeps for 30 seconds (`BRANCHES`, `SUPPORT_TYPES`, lib/kept.py):
+# two queries fewer on every page of the list.
 SORT_CHOICES = [("new", _("الأحدث استلامًا")), ("old", _("الأقدم استلامًا")), ("due", _("أقرب موعد قرار"))]
 
 

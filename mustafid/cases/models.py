@@ -23,10 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from mustafid.association.models import Branch, Channel, PolicyVersion, bilingual
+from mustafid.association.models import BRANCHES, Branch, Channel, PolicyVersion, bilingual
 from mustafid.audit.actors import ActedBy, ActorKind, actor_columns
 from mustafid.beneficiaries.models import Beneficiary
 from mustafid.lib.counts import add_to
+from mustafid.lib.kept import Kept, rows_with
 
 DUE_SOON_DAYS = 3
 
@@ -72,6 +73,11 @@ class SupportType(models.Model):
     @property
     def description(self):
         return bilingual(self, "description")
+
+
+# The support types as pages show them (the requests filter's options, a list's rows): kept by each process for 30
+# seconds (lib/kept.py).
+SUPPORT_TYPES = Kept(lambda: list(SupportType.objects.order_by("pk")), SupportType)
 
 
 class Status(models.TextChoices):
@@ -174,14 +180,19 @@ class InformationFrom(models.TextChoices):
 ROW_FIELDS = (
     "id", "status", "received_at", "received_by_kind", "decision_due_on", "clock_paused_on", "decided_at",
     "beneficiary__first_name", "beneficiary__father_name", "beneficiary__grandfather_name", "beneficiary__family_name",
-    "support_type__name_ar", "support_type__name_en", "branch__name_ar", "branch__name_en",
+    "support_type", "branch",
 )
+# A row's support type and office come from the kept copies, not a join (`lib.kept.rows_with`).
+_KeptRows = rows_with(support_type=SUPPORT_TYPES, branch=BRANCHES)
 
 
 class CaseQuerySet(models.QuerySet):
     def rows(self):
-        """The requests as their rows in a list show them (`ROW_FIELDS`), in one query with what they join."""
-        return self.select_related("beneficiary", "support_type", "branch").only(*ROW_FIELDS)
+        """The requests as their rows in a list show them (`ROW_FIELDS`): one query joining the beneficiary, the
+        support type and office from the copies each process keeps of them (`lib.kept.rows_with`)."""
+        rows = self.select_related("beneficiary").only(*ROW_FIELDS)
+        rows._iterable_class = _KeptRows
+        return rows
 
     def visible_to(self, user):
         """What a staff member may know exists (volunteers: no requests at all).

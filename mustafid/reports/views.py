@@ -21,12 +21,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from mustafid.association.models import BRANCHES
 from mustafid.audit.actors import ActorKind
 from mustafid.audit.log import record
 from mustafid.audit.models import AuditEvent, EventType
 from mustafid.feedback.models import Feedback, FollowUp
 from mustafid.beneficiaries.models import Beneficiary
-from mustafid.cases.filters import BRANCHES
 from mustafid.cases.models import SUBMITTED_STATES, WAITING_ON_INTAKE, Case, CaseEvent, CaseStatusCount, Status
 from mustafid.committee.models import Decision, DecisionDayCount
 from mustafid.interactions.models import Interaction
@@ -228,7 +228,7 @@ def decided_within_period(since):
 
     Read from `DecisionDayCount` (kept by `record_decision`): a few rows a day of the period from its unique index
     (day first), never the decisions — a year at a million requests holds some 150,000 of them. The branches'
-    names are the kept copy the requests list's filter shows (`cases.filters.BRANCHES`).
+    names are the kept copy the requests list's filter shows (`association.models.BRANCHES`).
     """
     days = DecisionDayCount.objects.filter(day__gte=since).order_by()
     counted = {"total": Sum("n"), "on_time": Sum("n", filter=Q(within_response_period=True))}
