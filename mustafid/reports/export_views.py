@@ -90,7 +90,7 @@ def export_beneficiaries(request):
     user = request.user
     complete = user.sees_sensitive_data
     query = _query(request)
-    visible = Beneficiary.objects.visible_to(user).select_related("branch", "category", "region")
+    visible = Beneficiary.objects.visible_to(user).rows()
     if query:
         people = visible.search(query, user=user, limit=SEARCH_LIMIT_MAX)
     else:

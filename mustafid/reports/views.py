@@ -41,7 +41,7 @@ PORTAL_KINDS = [ActorKind.BENEFICIARY, ActorKind.GUARDIAN]
 HOME_ROWS = 10
 # What a registration awaiting verification shows on the home: the name, when, the city and region.
 AWAITING_FIELDS = ("id", "first_name", "father_name", "grandfather_name", "family_name", "created_at", "city",
-                   "region__name_ar", "region__name_en")
+                   "region")
 # The manager's indicator: decisions within the response period over this many days.
 INDICATOR_DAYS = 90
 
@@ -139,7 +139,7 @@ def home(request):
         # «تسجيلات بانتظار التحقق»: first-time applicants who registered themselves in the portal, the oldest first,
         # the first rows of their partial index (`beneficiary_awaiting_idx`), never counted.
         context["awaiting_registrations"] = list(
-            Beneficiary.objects.visible_to(user).filter(awaiting_verification=True).select_related("region")
+            Beneficiary.objects.visible_to(user).filter(awaiting_verification=True).rows()
             .only(*AWAITING_FIELDS).order_by("created_at", "pk")[:HOME_ROWS]
         )
         # «رسائل بانتظار الرد»: written contacts from the website not answered yet, the oldest first, the first rows
