@@ -188,8 +188,8 @@ _KeptRows = rows_with(support_type=SUPPORT_TYPES, branch=BRANCHES)
 
 class CaseQuerySet(models.QuerySet):
     def rows(self):
-        """The requests as their rows in a list show them (`ROW_FIELDS`): one query joining the beneficiary, the
-        support type and office from the copies each process keeps of them (`lib.kept.rows_with`)."""
+        """The requests as their rows in a list show them (`ROW_FIELDS`): one query joining the beneficiary; the
+        support type and office come from the copies each process keeps of them (`lib.kept.rows_with`)."""
         rows = self.select_related("beneficiary").only(*ROW_FIELDS)
         rows._iterable_class = _KeptRows
         return rows
